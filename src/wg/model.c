@@ -1,0 +1,531 @@
+/* model.c: allocating, comparing and reconciling devices, peers and allowed IPs. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+/*
+ * Every peer and allowed IP of a device lives in one arena: a chain of chunks carved front
+ * to back. A device with 100,000 peers then costs a few hundred allocations instead of
+ * several hundred thousand, and freeing it wipes every byte that ever held a key.
+ */
+struct arena_chunk {
+	struct arena_chunk *prev;
+	size_t used, size;
+	_Alignas(max_align_t) unsigned char data[];
+};
+
+struct wg_arena {
+	struct arena_chunk *top;
+};
+
+#define ARENA_FIRST_CHUNK 4096
+#define ARENA_MAX_CHUNK (1024 * 1024)
+
+void memzero_explicit(void *p, size_t len)
+{
+	explicit_bzero(p, len);
+}
+
+static void *arena_alloc(struct wg_arena *arena, size_t len)
+{
+	struct arena_chunk *chunk = arena->top;
+
+	len = (len + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
+	if (!chunk || chunk->size - chunk->used < len) {
+		size_t size = chunk ? chunk->size * 2 : ARENA_FIRST_CHUNK;
+
+		if (size > ARENA_MAX_CHUNK)
+			size = ARENA_MAX_CHUNK;
+		if (size < len)
+			size = len;
+		chunk = calloc(1, sizeof(*chunk) + size);
+		if (!chunk)
+			return NULL;
+		chunk->size = size;
+		chunk->prev = arena->top;
+		arena->top = chunk;
+	}
+	chunk->used += len;
+	return chunk->data + chunk->used - len;
+}
+
+static void arena_free(struct wg_arena *arena)
+{
+	struct arena_chunk *chunk, *prev;
+
+	if (!arena)
+		return;
+	for (chunk = arena->top; chunk; chunk = prev) {
+		prev = chunk->prev;
+		memzero_explicit(chunk->data, chunk->used);
+		free(chunk);
+	}
+	free(arena);
+}
+
+struct wg_device *device_new(void)
+{
+	struct wg_device *dev = calloc(1, sizeof(*dev));
+
+	if (!dev)
+		return NULL;
+	dev->arena = calloc(1, sizeof(*dev->arena));
+	if (!dev->arena) {
+		free(dev);
+		return NULL;
+	}
+	return dev;
+}
+
+void device_free(struct wg_device *dev)
+{
+	if (!dev)
+		return;
+	arena_free(dev->arena);
+	memzero_explicit(dev, sizeof(*dev));
+	free(dev);
+}
+
+struct wg_peer *device_add_peer(struct wg_device *dev)
+{
+	struct wg_peer *peer = arena_alloc(dev->arena, sizeof(*peer));
+
+	if (!peer) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (dev->last_peer)
+		dev->last_peer->next = peer;
+	else
+		dev->first_peer = peer;
+	dev->last_peer = peer;
+	++dev->peer_count;
+	return peer;
+}
+
+struct wg_allowedip *peer_add_allowedip(struct wg_device *dev, struct wg_peer *peer)
+{
+	struct wg_allowedip *aip = arena_alloc(dev->arena, sizeof(*aip));
+
+	if (!aip) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (peer->last_allowedip)
+		peer->last_allowedip->next = aip;
+	else
+		peer->first_allowedip = aip;
+	peer->last_allowedip = aip;
+	return aip;
+}
+
+struct wg_peer *device_find_peer(const struct wg_device *dev, const uint8_t key[WG_KEY_LEN])
+{
+	for_each_peer(dev, peer) {
+		if (!memcmp(peer->public_key, key, WG_KEY_LEN))
+			return peer;
+	}
+	return NULL;
+}
+
+void device_merge_split_peers(struct wg_device *dev)
+{
+	struct wg_peer *peer = dev->first_peer;
+
+	while (peer && peer->next) {
+		struct wg_peer *next = peer->next;
+
+		if (memcmp(peer->public_key, next->public_key, WG_KEY_LEN)) {
+			peer = next;
+			continue;
+		}
+		if (next->first_allowedip) {
+			if (peer->last_allowedip)
+				peer->last_allowedip->next = next->first_allowedip;
+			else
+				peer->first_allowedip = next->first_allowedip;
+			peer->last_allowedip = next->last_allowedip;
+		}
+		peer->next = next->next;
+		if (dev->last_peer == next)
+			dev->last_peer = peer;
+		--dev->peer_count;
+	}
+}
+
+static size_t family_bits(uint16_t family)
+{
+	return family == AF_INET6 ? 128 : 32;
+}
+
+bool allowedip_mask(struct wg_allowedip *a)
+{
+	uint8_t *bytes = a->family == AF_INET6 ? a->ip6.s6_addr : (uint8_t *)&a->ip4.s_addr;
+	size_t bits = family_bits(a->family);
+	bool changed = false;
+
+	for (size_t i = 0; i < bits / 8; ++i) {
+		size_t first_bit = i * 8;
+		uint8_t keep;
+
+		if (first_bit + 8 <= a->cidr)
+			continue;
+		keep = first_bit >= a->cidr ? 0 : (uint8_t)(0xff << (8 - (a->cidr - first_bit)));
+		if (bytes[i] & ~keep)
+			changed = true;
+		bytes[i] &= keep;
+	}
+	return changed;
+}
+
+bool allowedip_equal(const struct wg_allowedip *a, const struct wg_allowedip *b)
+{
+	struct wg_allowedip x = *a, y = *b;
+
+	if (a->family != b->family || a->cidr != b->cidr)
+		return false;
+	allowedip_mask(&x);
+	allowedip_mask(&y);
+	if (a->family == AF_INET6)
+		return !memcmp(&x.ip6, &y.ip6, sizeof(x.ip6));
+	return x.ip4.s_addr == y.ip4.s_addr;
+}
+
+bool key_is_zero(const uint8_t key[WG_KEY_LEN])
+{
+	uint8_t acc = 0;
+
+	for (size_t i = 0; i < WG_KEY_LEN; ++i)
+		acc |= key[i];
+	return acc == 0;
+}
+
+bool key_equal(const uint8_t a[WG_KEY_LEN], const uint8_t b[WG_KEY_LEN])
+{
+	uint8_t acc = 0;
+
+	for (size_t i = 0; i < WG_KEY_LEN; ++i)
+		acc |= a[i] ^ b[i];
+	return acc == 0;
+}
+
+bool endpoint_equal(const union wg_endpoint *a, const union wg_endpoint *b)
+{
+	if (a->addr.sa_family != b->addr.sa_family)
+		return false;
+	if (a->addr.sa_family == AF_INET)
+		return a->addr4.sin_port == b->addr4.sin_port &&
+		       a->addr4.sin_addr.s_addr == b->addr4.sin_addr.s_addr;
+	if (a->addr.sa_family == AF_INET6)
+		return a->addr6.sin6_port == b->addr6.sin6_port &&
+		       a->addr6.sin6_scope_id == b->addr6.sin6_scope_id &&
+		       !memcmp(&a->addr6.sin6_addr, &b->addr6.sin6_addr, sizeof(struct in6_addr));
+	return true;
+}
+
+/* ---- syncconf's difference ---- */
+
+static int compare_peer_keys(const void *a, const void *b)
+{
+	const struct wg_peer *const *x = a, *const *y = b;
+
+	return memcmp((*x)->public_key, (*y)->public_key, WG_KEY_LEN);
+}
+
+static struct wg_peer **sorted_peers(const struct wg_device *dev)
+{
+	struct wg_peer **list = malloc((dev->peer_count + 1) * sizeof(*list));
+	size_t n = 0;
+
+	if (!list)
+		return NULL;
+	for_each_peer(dev, peer)
+		list[n++] = peer;
+	qsort(list, n, sizeof(*list), compare_peer_keys);
+	return list;
+}
+
+static struct wg_peer *lookup_sorted(struct wg_peer **list, size_t n, const uint8_t key[WG_KEY_LEN])
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = memcmp(list[mid]->public_key, key, WG_KEY_LEN);
+
+		if (!cmp)
+			return list[mid];
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static bool peer_has_allowedip(const struct wg_peer *peer, const struct wg_allowedip *want)
+{
+	for_each_allowedip(peer, a) {
+		if (!(a->flags & ALLOWEDIP_REMOVE_ME) && allowedip_equal(a, want))
+			return true;
+	}
+	return false;
+}
+
+static size_t count_allowedips(const struct wg_peer *peer)
+{
+	size_t n = 0;
+
+	for_each_allowedip(peer, a)
+		++n;
+	return n;
+}
+
+/* Would applying want's allowed-IP change to have's list alter it? */
+static bool allowedips_differ(const struct wg_peer *want, const struct wg_peer *have)
+{
+	if (want->flags & PEER_REPLACE_ALLOWEDIPS) {
+		size_t distinct = 0;
+
+		for_each_allowedip(want, a) {
+			if (!peer_has_allowedip(have, a))
+				return true;
+			/* count each prefix once: a config may list one twice */
+			bool seen = false;
+			for (const struct wg_allowedip *b = want->first_allowedip; b != a; b = b->next)
+				seen = seen || allowedip_equal(a, b);
+			distinct += !seen;
+		}
+		return distinct != count_allowedips(have);
+	}
+	for_each_allowedip(want, a) {
+		if (peer_has_allowedip(have, a) == !!(a->flags & ALLOWEDIP_REMOVE_ME))
+			return true;
+	}
+	return false;
+}
+
+/* Copies a peer's settings (not its allowed IPs) into a fresh entry of dev. */
+static struct wg_peer *add_peer_copy(struct wg_device *dev, const struct wg_peer *src)
+{
+	struct wg_peer *peer = device_add_peer(dev);
+
+	if (!peer)
+		return NULL;
+	memcpy(peer->public_key, src->public_key, WG_KEY_LEN);
+	peer->flags = PEER_HAS_PUBLIC_KEY;
+	return peer;
+}
+
+static int copy_allowedips(struct wg_device *dev, struct wg_peer *dst, const struct wg_peer *src)
+{
+	for_each_allowedip(src, a) {
+		struct wg_allowedip *copy = peer_add_allowedip(dev, dst);
+
+		if (!copy)
+			return -ENOMEM;
+		*copy = *a;
+		copy->next = NULL;
+	}
+	return 0;
+}
+
+/*
+ * A configuration may name one peer in several sections; setconf applies them in order.
+ * Fold them into one entry so the comparison sees what the device would end up with.
+ */
+static struct wg_device *fold_duplicate_peers(const struct wg_device *want)
+{
+	struct wg_device *out = device_new();
+
+	if (!out)
+		goto fail;
+	memcpy(out->name, want->name, sizeof(out->name));
+	out->flags = want->flags;
+	out->fwmark = want->fwmark;
+	out->listen_port = want->listen_port;
+	memcpy(out->private_key, want->private_key, WG_KEY_LEN);
+	memcpy(out->public_key, want->public_key, WG_KEY_LEN);
+	for_each_peer(want, src) {
+		struct wg_peer *dst = device_find_peer(out, src->public_key);
+
+		if (!dst) {
+			dst = device_add_peer(out);
+			if (!dst)
+				goto fail;
+			*dst = *src;
+			dst->next = NULL;
+			dst->first_allowedip = dst->last_allowedip = NULL;
+		} else {
+			uint32_t keep = dst->flags;
+
+			if (src->flags & PEER_HAS_PRESHARED_KEY)
+				memcpy(dst->preshared_key, src->preshared_key, WG_KEY_LEN);
+			if (src->flags & PEER_HAS_PERSISTENT_KEEPALIVE)
+				dst->persistent_keepalive = src->persistent_keepalive;
+			if (src->endpoint.addr.sa_family)
+				dst->endpoint = src->endpoint;
+			dst->flags = keep | (src->flags & (PEER_HAS_PRESHARED_KEY |
+							   PEER_HAS_PERSISTENT_KEEPALIVE));
+			if (src->flags & PEER_REPLACE_ALLOWEDIPS) {
+				dst->first_allowedip = dst->last_allowedip = NULL;
+				dst->flags |= PEER_REPLACE_ALLOWEDIPS;
+			}
+		}
+		if (copy_allowedips(out, dst, src))
+			goto fail;
+	}
+	return out;
+fail:
+	device_free(out);
+	errno = ENOMEM;
+	return NULL;
+}
+
+static bool has_duplicate_peers(struct wg_peer **sorted, size_t n)
+{
+	for (size_t i = 1; i < n; ++i) {
+		if (!memcmp(sorted[i - 1]->public_key, sorted[i]->public_key, WG_KEY_LEN))
+			return true;
+	}
+	return false;
+}
+
+/* Fills `out' with what must change on `have' (may be NULL for a new peer). */
+static int diff_peer(struct wg_device *dev, const struct wg_peer *want, const struct wg_peer *have)
+{
+	static const uint8_t zero[WG_KEY_LEN];
+	const uint8_t *want_psk = want->flags & PEER_HAS_PRESHARED_KEY ? want->preshared_key : zero;
+	uint16_t want_keepalive = want->flags & PEER_HAS_PERSISTENT_KEEPALIVE ?
+					  want->persistent_keepalive : 0;
+	bool psk = !have ? !key_is_zero(want_psk) : !key_equal(want_psk, have->preshared_key);
+	bool keepalive = (have ? have->persistent_keepalive : 0) != want_keepalive;
+	bool endpoint = want->endpoint.addr.sa_family &&
+			(!have || !endpoint_equal(&want->endpoint, &have->endpoint));
+	bool aips = have ? allowedips_differ(want, have) :
+			   (want->first_allowedip || !(want->flags & PEER_REPLACE_ALLOWEDIPS));
+	struct wg_peer *peer;
+
+	if (have && !psk && !keepalive && !endpoint && !aips)
+		return 0;
+	peer = add_peer_copy(dev, want);
+	if (!peer)
+		return -ENOMEM;
+	if (psk) {
+		memcpy(peer->preshared_key, want_psk, WG_KEY_LEN);
+		peer->flags |= PEER_HAS_PRESHARED_KEY;
+	}
+	if (keepalive) {
+		peer->persistent_keepalive = want_keepalive;
+		peer->flags |= PEER_HAS_PERSISTENT_KEEPALIVE;
+	}
+	if (endpoint)
+		peer->endpoint = want->endpoint;
+	if (aips) {
+		/* borrowed: the result must not outlive `want' */
+		peer->first_allowedip = want->first_allowedip;
+		peer->last_allowedip = want->last_allowedip;
+		peer->flags |= want->flags & PEER_REPLACE_ALLOWEDIPS;
+	}
+	return 0;
+}
+
+struct wg_device *device_sync_diff(const struct wg_device *want, const struct wg_device *have)
+{
+	struct wg_device *folded = NULL, *out = NULL;
+	struct wg_peer **want_sorted = NULL, **have_sorted = NULL;
+	size_t removals = 0;
+	int ret = -ENOMEM;
+
+	want_sorted = sorted_peers(want);
+	if (!want_sorted)
+		goto out;
+	if (has_duplicate_peers(want_sorted, want->peer_count)) {
+		/* rare: compare against the folded copy, and copy its lists at the end */
+		folded = fold_duplicate_peers(want);
+		if (!folded)
+			goto out;
+		free(want_sorted);
+		want_sorted = sorted_peers(folded);
+		if (!want_sorted)
+			goto out;
+		want = folded;
+	}
+	have_sorted = sorted_peers(have);
+	out = device_new();
+	if (!have_sorted || !out)
+		goto out;
+	memcpy(out->name, want->name, sizeof(out->name));
+
+	if ((want->flags & DEVICE_HAS_PRIVATE_KEY) &&
+	    !key_equal(want->private_key, have->private_key)) {
+		memcpy(out->private_key, want->private_key, WG_KEY_LEN);
+		out->flags |= DEVICE_HAS_PRIVATE_KEY;
+	}
+	if ((want->flags & DEVICE_HAS_LISTEN_PORT) && want->listen_port != have->listen_port &&
+	    want->listen_port) {
+		out->listen_port = want->listen_port;
+		out->flags |= DEVICE_HAS_LISTEN_PORT;
+	}
+	if ((want->flags & DEVICE_HAS_FWMARK) && want->fwmark != have->fwmark) {
+		out->fwmark = want->fwmark;
+		out->flags |= DEVICE_HAS_FWMARK;
+	}
+
+	for_each_peer(have, peer) {
+		if (!lookup_sorted(want_sorted, want->peer_count, peer->public_key))
+			++removals;
+	}
+	if (removals && removals == have->peer_count) {
+		out->flags |= DEVICE_REPLACE_PEERS;
+	} else if (removals) {
+		for_each_peer(have, peer) {
+			struct wg_peer *gone;
+
+			if (lookup_sorted(want_sorted, want->peer_count, peer->public_key))
+				continue;
+			gone = add_peer_copy(out, peer);
+			if (!gone)
+				goto out;
+			gone->flags |= PEER_REMOVE_ME;
+		}
+	}
+	for_each_peer(want, peer) {
+		const struct wg_peer *match =
+			(out->flags & DEVICE_REPLACE_PEERS) ?
+				NULL :
+				lookup_sorted(have_sorted, have->peer_count, peer->public_key);
+
+		if (diff_peer(out, peer, match))
+			goto out;
+	}
+	if (folded) {
+		/* the borrowed allowed-IP lists live in `folded': copy them into `out' */
+		for_each_peer(out, peer) {
+			struct wg_allowedip *first = peer->first_allowedip;
+
+			peer->first_allowedip = peer->last_allowedip = NULL;
+			for (; first; first = first->next) {
+				struct wg_allowedip *copy = peer_add_allowedip(out, peer);
+
+				if (!copy)
+					goto out;
+				*copy = *first;
+				copy->next = NULL;
+			}
+		}
+	}
+	ret = 0;
+out:
+	free(want_sorted);
+	free(have_sorted);
+	device_free(folded);
+	if (ret) {
+		device_free(out);
+		errno = -ret;
+		return NULL;
+	}
+	return out;
+}
