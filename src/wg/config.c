@@ -1,0 +1,275 @@
+/* config.c: configuration text into a device model; every error names file, line and text. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config.h"
+
+bool config_parser_init(struct config_parser *parser, const char *filename)
+{
+	memset(parser, 0, sizeof(*parser));
+	parser->filename = filename;
+	parser->dev = device_new();
+	return parser->dev != NULL;
+}
+
+void config_parser_free(struct config_parser *parser)
+{
+	device_free(parser->dev);
+	parser->dev = NULL;
+}
+
+static bool located_error(struct config_parser *parser, unsigned long line, const char *message)
+{
+	snprintf(parser->diag.error, sizeof(parser->diag.error), "%.160s:%lu: %.320s", parser->filename,
+		 line, message);
+	return false;
+}
+
+/* Warnings from the value parsers get the location too, then go to the caller's handler. */
+static void located_warning(struct diag *inner, const char *message)
+{
+	struct config_parser *parser = inner->ctx;
+	char located[DIAG_LEN + 64];
+
+	if (!parser->diag.warn)
+		return;
+	snprintf(located, sizeof(located), "%.160s:%lu: %.320s", parser->filename, parser->line, message);
+	parser->diag.warn(&parser->diag, located);
+}
+
+static bool finish_peer(struct config_parser *parser)
+{
+	if (parser->section != SECTION_PEER || (parser->peer->flags & PEER_HAS_PUBLIC_KEY))
+		return true;
+	return located_error(parser, parser->peer_line,
+			     "[Peer] section has no PublicKey: every peer needs one");
+}
+
+static bool begin_section(struct config_parser *parser, const char *name, const char *line)
+{
+	char message[DIAG_LEN], q[QUOTE_LEN];
+
+	if (!finish_peer(parser))
+		return false;
+	if (!strcasecmp(name, "[Interface]")) {
+		parser->section = SECTION_INTERFACE;
+		return true;
+	}
+	if (!strcasecmp(name, "[Peer]")) {
+		parser->peer = device_add_peer(parser->dev);
+		if (!parser->peer)
+			return located_error(parser, parser->line, "Out of memory");
+		parser->peer->flags = PEER_REPLACE_ALLOWEDIPS;
+		parser->section = SECTION_PEER;
+		parser->peer_line = parser->line;
+		return true;
+	}
+	snprintf(message, sizeof(message),
+		 "Unknown section %s: expected [Interface] or [Peer]", diag_quote(q, sizeof(q), line));
+	return located_error(parser, parser->line, message);
+}
+
+static bool interface_key(struct config_parser *parser, const char *key, const char *value,
+			  struct diag *d)
+{
+	struct wg_device *dev = parser->dev;
+
+	if (!strcasecmp(key, "PrivateKey")) {
+		if (!parse_key(dev->private_key, value, d))
+			return false;
+		dev->flags |= DEVICE_HAS_PRIVATE_KEY;
+	} else if (!strcasecmp(key, "ListenPort")) {
+		if (!parse_port(&dev->listen_port, value, d))
+			return false;
+		dev->flags |= DEVICE_HAS_LISTEN_PORT;
+	} else if (!strcasecmp(key, "FwMark")) {
+		if (!parse_fwmark(&dev->fwmark, value, d))
+			return false;
+		dev->flags |= DEVICE_HAS_FWMARK;
+	} else {
+		diag_error(d, "Unknown key `%s' in [Interface]: expected PrivateKey, ListenPort or "
+			      "FwMark", key);
+		return false;
+	}
+	return true;
+}
+
+static bool peer_key(struct config_parser *parser, const char *key, const char *value,
+		     struct diag *d)
+{
+	struct wg_peer *peer = parser->peer;
+
+	if (!strcasecmp(key, "PublicKey")) {
+		if (!parse_key(peer->public_key, value, d))
+			return false;
+		peer->flags |= PEER_HAS_PUBLIC_KEY;
+	} else if (!strcasecmp(key, "PresharedKey")) {
+		if (!parse_key(peer->preshared_key, value, d))
+			return false;
+		peer->flags |= PEER_HAS_PRESHARED_KEY;
+	} else if (!strcasecmp(key, "AllowedIPs")) {
+		/* every AllowedIPs line starts in replace mode; a `+' or `-' entry undoes that */
+		peer->flags |= PEER_REPLACE_ALLOWEDIPS;
+		return parse_allowedips(parser->dev, peer, value, d);
+	} else if (!strcasecmp(key, "Endpoint")) {
+		return parse_endpoint(&peer->endpoint, value, d);
+	} else if (!strcasecmp(key, "PersistentKeepalive")) {
+		if (!parse_keepalive(&peer->persistent_keepalive, value, d))
+			return false;
+		peer->flags |= PEER_HAS_PERSISTENT_KEEPALIVE;
+	} else {
+		diag_error(d, "Unknown key `%s' in [Peer]: expected PublicKey, PresharedKey, "
+			      "AllowedIPs, Endpoint or PersistentKeepalive", key);
+		return false;
+	}
+	return true;
+}
+
+/* Drops the comment and every whitespace character, as the original format allows. */
+static size_t normalize_line(char *out, const char *line, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len && line[i] != '#'; ++i) {
+		if (!isspace((unsigned char)line[i]))
+			out[n++] = line[i];
+	}
+	out[n] = '\0';
+	return n;
+}
+
+bool config_parse_line(struct config_parser *parser, const char *line, size_t len)
+{
+	struct diag inner = { .warn = located_warning, .ctx = parser };
+	char *text, *value, q[QUOTE_LEN];
+	bool ok;
+
+	++parser->line;
+	if (memchr(line, '\0', len))
+		return located_error(parser, parser->line, "Line contains a NUL byte");
+	text = malloc(len + 1);
+	if (!text)
+		return located_error(parser, parser->line, "Out of memory");
+	if (!normalize_line(text, line, len)) {
+		free(text);
+		return true;
+	}
+	if (text[0] == '[') {
+		ok = begin_section(parser, text, text);
+		goto out;
+	}
+	value = strchr(text, '=');
+	if (!value) {
+		diag_error(&inner, "Line is neither a [Section] nor Key = Value: %s",
+			   diag_quote(q, sizeof(q), text));
+		ok = false;
+	} else if (parser->section == SECTION_NONE) {
+		diag_error(&inner, "Key %s appears before any [Interface] or [Peer] section",
+			   diag_quote(q, sizeof(q), text));
+		ok = false;
+	} else if (!value[1]) {
+		*value = '\0';
+		diag_error(&inner, "Key `%s' has no value", text);
+		ok = false;
+	} else {
+		*value++ = '\0';
+		ok = parser->section == SECTION_INTERFACE ? interface_key(parser, text, value, &inner) :
+							     peer_key(parser, text, value, &inner);
+	}
+	if (!ok)
+		located_error(parser, parser->line, inner.error);
+out:
+	memzero_explicit(text, len + 1);
+	free(text);
+	return ok;
+}
+
+struct wg_device *config_parser_finish(struct config_parser *parser)
+{
+	struct wg_device *dev;
+
+	if (!finish_peer(parser)) {
+		config_parser_free(parser);
+		return NULL;
+	}
+	dev = parser->dev;
+	parser->dev = NULL;
+	return dev;
+}
+
+static struct wg_device *finish_or_fail(struct config_parser *parser, bool ok, struct diag *diag)
+{
+	struct wg_device *dev = ok ? config_parser_finish(parser) : NULL;
+
+	if (!dev) {
+		memcpy(diag->error, parser->diag.error, sizeof(diag->error));
+		config_parser_free(parser);
+	}
+	return dev;
+}
+
+struct wg_device *config_parse_buffer(const char *filename, const char *text, size_t len,
+				      struct diag *diag)
+{
+	struct config_parser parser;
+	bool ok = true;
+
+	if (!config_parser_init(&parser, filename)) {
+		diag_error(diag, "Out of memory");
+		return NULL;
+	}
+	parser.diag.warn = diag->warn;
+	parser.diag.ctx = diag->ctx;
+	while (ok && len) {
+		const char *end = memchr(text, '\n', len);
+		size_t line_len = end ? (size_t)(end - text) : len;
+
+		ok = config_parse_line(&parser, text, line_len);
+		text += line_len + !!end;
+		len -= line_len + !!end;
+	}
+	return finish_or_fail(&parser, ok, diag);
+}
+
+struct wg_device *config_read_file(const char *path, struct diag *diag)
+{
+	struct config_parser parser;
+	char *line = NULL, q[QUOTE_LEN];
+	size_t cap = 0;
+	ssize_t len;
+	bool ok = true;
+	FILE *file;
+
+	file = fopen(path, "re");
+	if (!file) {
+		diag_error(diag, "Unable to open configuration file %s: %s",
+			   diag_quote(q, sizeof(q), path), strerror(errno));
+		return NULL;
+	}
+	if (!config_parser_init(&parser, path)) {
+		fclose(file);
+		diag_error(diag, "Out of memory");
+		return NULL;
+	}
+	parser.diag.warn = diag->warn;
+	parser.diag.ctx = diag->ctx;
+	while (ok && (len = getline(&line, &cap, file)) >= 0) {
+		if (len && line[len - 1] == '\n')
+			--len;
+		ok = config_parse_line(&parser, line, (size_t)len);
+	}
+	if (ok && ferror(file)) {
+		ok = false;
+		snprintf(parser.diag.error, sizeof(parser.diag.error),
+			 "Unable to read configuration file %s: %s", diag_quote(q, sizeof(q), path),
+			 strerror(errno));
+	}
+	if (line)
+		memzero_explicit(line, cap);
+	free(line);
+	fclose(file);
+	return finish_or_fail(&parser, ok, diag);
+}

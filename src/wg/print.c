@@ -1,0 +1,647 @@
+/* print.c: one walk over a device, a table of printers for pretty, dump, fields, conf, JSON. */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "encoding.h"
+#include "print.h"
+
+#define RESET "\x1b[0m"
+#define BOLD "\x1b[1m"
+#define RED "\x1b[31m"
+#define GREEN "\x1b[32m"
+#define YELLOW "\x1b[33m"
+#define CYAN "\x1b[36m"
+
+struct printer_ctx {
+	FILE *out;
+	const struct print_opts *opts;
+	const struct wg_device *dev;
+	enum view view;
+};
+
+/* ---- values as text, shared by every view ---- */
+
+#define ENDPOINT_TEXT_LEN (INET6_ADDRSTRLEN + IFNAMSIZ + 16)
+
+/* host:port or [host]:port; false (with the resolver's message in buf) if unprintable. */
+static bool endpoint_text(char buf[ENDPOINT_TEXT_LEN], const union wg_endpoint *endpoint)
+{
+	char host[INET6_ADDRSTRLEN + IFNAMSIZ + 2], port[8];
+	socklen_t len = endpoint->addr.sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+							       sizeof(struct sockaddr_in);
+	int ret = getnameinfo(&endpoint->addr, len, host, sizeof(host), port, sizeof(port),
+			      NI_NUMERICHOST | NI_NUMERICSERV | NI_DGRAM);
+
+	if (ret) {
+		snprintf(buf, ENDPOINT_TEXT_LEN, "%s", gai_strerror(ret));
+		return false;
+	}
+	if (endpoint->addr.sa_family == AF_INET6)
+		snprintf(buf, ENDPOINT_TEXT_LEN, "[%s]:%s", host, port);
+	else
+		snprintf(buf, ENDPOINT_TEXT_LEN, "%s:%s", host, port);
+	return true;
+}
+
+static bool has_endpoint(const struct wg_peer *peer)
+{
+	return peer->endpoint.addr.sa_family == AF_INET ||
+	       peer->endpoint.addr.sa_family == AF_INET6;
+}
+
+static const char *address_text(char buf[INET6_ADDRSTRLEN], const struct wg_allowedip *aip)
+{
+	return inet_ntop(aip->family, aip->family == AF_INET6 ? (const void *)&aip->ip6 :
+								(const void *)&aip->ip4,
+			 buf, INET6_ADDRSTRLEN);
+}
+
+static void put_key(FILE *out, const uint8_t key[WG_KEY_LEN])
+{
+	char base64[WG_KEY_LEN_BASE64 + 1];
+
+	key_to_base64(base64, key);
+	fputs(base64, out);
+	memzero_explicit(base64, sizeof(base64));
+}
+
+/* The key, or (none) when absent. */
+static void put_key_or_none(FILE *out, const uint8_t key[WG_KEY_LEN], bool present)
+{
+	if (present)
+		put_key(out, key);
+	else
+		fputs("(none)", out);
+}
+
+static bool has_psk(const struct wg_peer *peer)
+{
+	return (peer->flags & PEER_HAS_PRESHARED_KEY) && !key_is_zero(peer->preshared_key);
+}
+
+static void put_endpoint_or_none(FILE *out, const struct wg_peer *peer)
+{
+	char text[ENDPOINT_TEXT_LEN];
+
+	if (!has_endpoint(peer)) {
+		fputs("(none)", out);
+		return;
+	}
+	endpoint_text(text, &peer->endpoint);
+	fputs(text, out);
+}
+
+/* Allowed IPs joined by sep; `none' when the list is empty. pre/post wrap each entry. */
+static void put_allowedips(FILE *out, const struct wg_peer *peer, const char *sep,
+			   const char *slash, const char *none, const char *pre, const char *post)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	if (!peer->first_allowedip) {
+		fputs(none, out);
+		return;
+	}
+	for_each_allowedip(peer, aip) {
+		fprintf(out, "%s%s%s%u%s%s", pre, address_text(addr, aip), slash, aip->cidr, post,
+			aip->next ? sep : "");
+	}
+}
+
+static void put_fwmark(FILE *out, uint32_t fwmark)
+{
+	if (fwmark)
+		fprintf(out, "0x%x", fwmark);
+	else
+		fputs("off", out);
+}
+
+static void put_keepalive(FILE *out, uint16_t seconds)
+{
+	if (seconds)
+		fprintf(out, "%u", seconds);
+	else
+		fputs("off", out);
+}
+
+/* Drops terminal control sequences (ESC [ ... letter) and other control bytes from names. */
+static void put_scrubbed(FILE *out, const char *text)
+{
+	for (const char *p = text; *p; ++p) {
+		if (*p == '\x1b' && p[1] == '[') {
+			for (p += 2; *p && !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'));
+			     ++p)
+				;
+			if (!*p)
+				break;
+			continue;
+		}
+		if ((unsigned char)*p >= 0x20 && *p != 0x7f)
+			fputc(*p, out);
+	}
+}
+
+/* ---- the pretty view ---- */
+
+static const char *paint(const struct printer_ctx *ctx, const char *code)
+{
+	return ctx->opts->color ? code : "";
+}
+
+static void put_label(const struct printer_ctx *ctx, const char *label)
+{
+	fprintf(ctx->out, "  %s%s%s: ", paint(ctx, BOLD), label, paint(ctx, RESET));
+}
+
+static void put_duration(const struct printer_ctx *ctx, unsigned long long left)
+{
+	static const struct {
+		const char *unit;
+		unsigned long long seconds;
+	} units[] = {
+		{ "year", 365ULL * 24 * 60 * 60 }, { "day", 24 * 60 * 60 }, { "hour", 60 * 60 },
+		{ "minute", 60 },		     { "second", 1 },
+	};
+	bool first = true;
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); ++i) {
+		unsigned long long n = left / units[i].seconds;
+
+		if (!n)
+			continue;
+		left -= n * units[i].seconds;
+		fprintf(ctx->out, "%s%llu %s%s%s%s", first ? "" : ", ", n, paint(ctx, CYAN),
+			units[i].unit, n == 1 ? "" : "s", paint(ctx, RESET));
+		first = false;
+	}
+}
+
+static void put_bytes(const struct printer_ctx *ctx, uint64_t bytes)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
+	double value = (double)bytes;
+	size_t unit = 0;
+
+	if (bytes < 1024) {
+		fprintf(ctx->out, "%" PRIu64 " %sB%s", bytes, paint(ctx, CYAN), paint(ctx, RESET));
+		return;
+	}
+	value /= 1024;
+	while (value >= 1024 && unit + 1 < sizeof(units) / sizeof(units[0])) {
+		value /= 1024;
+		++unit;
+	}
+	fprintf(ctx->out, "%.2f %s%s%s", value, paint(ctx, CYAN), units[unit], paint(ctx, RESET));
+}
+
+static void pretty_device(const struct printer_ctx *ctx)
+{
+	const struct wg_device *dev = ctx->dev;
+	FILE *out = ctx->out;
+
+	fprintf(out, "%s%s%sinterface%s: %s", paint(ctx, RESET), paint(ctx, GREEN),
+		paint(ctx, BOLD), paint(ctx, RESET), paint(ctx, GREEN));
+	put_scrubbed(out, dev->name);
+	fprintf(out, "%s\n", paint(ctx, RESET));
+	if (dev->flags & DEVICE_HAS_PUBLIC_KEY) {
+		put_label(ctx, "public key");
+		put_key(out, dev->public_key);
+		fputc('\n', out);
+	}
+	if (dev->flags & DEVICE_HAS_PRIVATE_KEY) {
+		put_label(ctx, "private key");
+		if (ctx->opts->show_keys)
+			put_key(out, dev->private_key);
+		else
+			fputs("(hidden)", out);
+		fputc('\n', out);
+	}
+	if (dev->listen_port) {
+		put_label(ctx, "listening port");
+		fprintf(out, "%u\n", dev->listen_port);
+	}
+	if (dev->fwmark) {
+		put_label(ctx, "fwmark");
+		fprintf(out, "0x%x\n", dev->fwmark);
+	}
+	if (dev->first_peer)
+		fputc('\n', out);
+}
+
+static void pretty_handshake(const struct printer_ctx *ctx, const struct wg_peer *peer)
+{
+	long long age = ctx->opts->now - peer->last_handshake.sec;
+
+	put_label(ctx, "latest handshake");
+	if (age < 0) {
+		fprintf(ctx->out, "%s(in the future: the system clock went backwards)%s\n",
+			paint(ctx, RED), paint(ctx, RESET));
+	} else if (age == 0) {
+		fputs("Now\n", ctx->out);
+	} else {
+		put_duration(ctx, (unsigned long long)age);
+		fputs(" ago\n", ctx->out);
+	}
+}
+
+static void pretty_peer(const struct printer_ctx *ctx, const struct wg_peer *peer, bool last)
+{
+	FILE *out = ctx->out;
+
+	fprintf(out, "%s%speer%s: %s", paint(ctx, YELLOW), paint(ctx, BOLD), paint(ctx, RESET),
+		paint(ctx, YELLOW));
+	put_key(out, peer->public_key);
+	fprintf(out, "%s\n", paint(ctx, RESET));
+	if (has_psk(peer)) {
+		put_label(ctx, "preshared key");
+		if (ctx->opts->show_keys)
+			put_key(out, peer->preshared_key);
+		else
+			fputs("(hidden)", out);
+		fputc('\n', out);
+	}
+	if (has_endpoint(peer)) {
+		put_label(ctx, "endpoint");
+		put_endpoint_or_none(out, peer);
+		fputc('\n', out);
+	}
+	put_label(ctx, "allowed ips");
+	put_allowedips(out, peer, ", ", ctx->opts->color ? CYAN "/" RESET : "/", "(none)", "",
+		       "");
+	fputc('\n', out);
+	if (peer->last_handshake.sec)
+		pretty_handshake(ctx, peer);
+	if (peer->rx_bytes || peer->tx_bytes) {
+		put_label(ctx, "transfer");
+		put_bytes(ctx, peer->rx_bytes);
+		fputs(" received, ", out);
+		put_bytes(ctx, peer->tx_bytes);
+		fputs(" sent\n", out);
+	}
+	if (peer->persistent_keepalive) {
+		put_label(ctx, "persistent keepalive");
+		fputs("every ", out);
+		put_duration(ctx, peer->persistent_keepalive);
+		fputc('\n', out);
+	}
+	if (!last)
+		fputc('\n', out);
+}
+
+/* ---- dump and the single-field views: tab-separated columns ---- */
+
+static void name_column(const struct printer_ctx *ctx)
+{
+	if (ctx->opts->name_column)
+		fprintf(ctx->out, "%s\t", ctx->dev->name);
+}
+
+static void fields_device(const struct printer_ctx *ctx)
+{
+	const struct wg_device *dev = ctx->dev;
+	FILE *out = ctx->out;
+
+	switch (ctx->view) {
+	case VIEW_DUMP:
+		name_column(ctx);
+		put_key_or_none(out, dev->private_key, dev->flags & DEVICE_HAS_PRIVATE_KEY);
+		fputc('\t', out);
+		put_key_or_none(out, dev->public_key, dev->flags & DEVICE_HAS_PUBLIC_KEY);
+		fprintf(out, "\t%u\t", dev->listen_port);
+		put_fwmark(out, dev->fwmark);
+		break;
+	case VIEW_PUBLIC_KEY:
+		name_column(ctx);
+		put_key_or_none(out, dev->public_key, dev->flags & DEVICE_HAS_PUBLIC_KEY);
+		break;
+	case VIEW_PRIVATE_KEY:
+		name_column(ctx);
+		put_key_or_none(out, dev->private_key, dev->flags & DEVICE_HAS_PRIVATE_KEY);
+		break;
+	case VIEW_LISTEN_PORT:
+		name_column(ctx);
+		fprintf(out, "%u", dev->listen_port);
+		break;
+	case VIEW_FWMARK:
+		name_column(ctx);
+		put_fwmark(out, dev->fwmark);
+		break;
+	default:
+		return; /* views made of peer lines only */
+	}
+	fputc('\n', out);
+}
+
+static void fields_peer(const struct printer_ctx *ctx, const struct wg_peer *peer, bool last)
+{
+	FILE *out = ctx->out;
+
+	(void)last;
+	switch (ctx->view) {
+	case VIEW_PEERS:
+	case VIEW_PRESHARED_KEYS:
+	case VIEW_ENDPOINTS:
+	case VIEW_ALLOWED_IPS:
+	case VIEW_LATEST_HANDSHAKES:
+	case VIEW_TRANSFER:
+	case VIEW_PERSISTENT_KEEPALIVE:
+	case VIEW_DUMP:
+		break;
+	default:
+		return;
+	}
+	name_column(ctx);
+	put_key(out, peer->public_key);
+	switch (ctx->view) {
+	case VIEW_PRESHARED_KEYS:
+		fputc('\t', out);
+		put_key_or_none(out, peer->preshared_key, has_psk(peer));
+		break;
+	case VIEW_ENDPOINTS:
+		fputc('\t', out);
+		put_endpoint_or_none(out, peer);
+		break;
+	case VIEW_ALLOWED_IPS:
+		fputc('\t', out);
+		put_allowedips(out, peer, " ", "/", "(none)", "", "");
+		break;
+	case VIEW_LATEST_HANDSHAKES:
+		fprintf(out, "\t%" PRId64, peer->last_handshake.sec);
+		break;
+	case VIEW_TRANSFER:
+		fprintf(out, "\t%" PRIu64 "\t%" PRIu64, peer->rx_bytes, peer->tx_bytes);
+		break;
+	case VIEW_PERSISTENT_KEEPALIVE:
+		fputc('\t', out);
+		put_keepalive(out, peer->persistent_keepalive);
+		break;
+	case VIEW_DUMP:
+		fputc('\t', out);
+		put_key_or_none(out, peer->preshared_key, has_psk(peer));
+		fputc('\t', out);
+		put_endpoint_or_none(out, peer);
+		fputc('\t', out);
+		put_allowedips(out, peer, ",", "/", "(none)", "", "");
+		fprintf(out, "\t%" PRId64 "\t%" PRIu64 "\t%" PRIu64 "\t", peer->last_handshake.sec,
+			peer->rx_bytes, peer->tx_bytes);
+		put_keepalive(out, peer->persistent_keepalive);
+		break;
+	default:
+		break;
+	}
+	fputc('\n', out);
+}
+
+/* ---- showconf ---- */
+
+static void conf_device(const struct printer_ctx *ctx)
+{
+	const struct wg_device *dev = ctx->dev;
+	FILE *out = ctx->out;
+
+	fputs("[Interface]\n", out);
+	if (dev->listen_port)
+		fprintf(out, "ListenPort = %u\n", dev->listen_port);
+	if (dev->fwmark)
+		fprintf(out, "FwMark = 0x%x\n", dev->fwmark);
+	if (dev->flags & DEVICE_HAS_PRIVATE_KEY) {
+		fputs("PrivateKey = ", out);
+		put_key(out, dev->private_key);
+		fputc('\n', out);
+	}
+	fputc('\n', out);
+}
+
+static void conf_peer(const struct printer_ctx *ctx, const struct wg_peer *peer, bool last)
+{
+	FILE *out = ctx->out;
+	char endpoint[ENDPOINT_TEXT_LEN];
+
+	fputs("[Peer]\nPublicKey = ", out);
+	put_key(out, peer->public_key);
+	fputc('\n', out);
+	if (has_psk(peer)) {
+		fputs("PresharedKey = ", out);
+		put_key(out, peer->preshared_key);
+		fputc('\n', out);
+	}
+	if (peer->first_allowedip) {
+		fputs("AllowedIPs = ", out);
+		put_allowedips(out, peer, ", ", "/", "", "", "");
+		fputc('\n', out);
+	}
+	if (has_endpoint(peer) && endpoint_text(endpoint, &peer->endpoint))
+		fprintf(out, "Endpoint = %s\n", endpoint);
+	if (peer->persistent_keepalive)
+		fprintf(out, "PersistentKeepalive = %u\n", peer->persistent_keepalive);
+	if (!last)
+		fputc('\n', out);
+}
+
+/* ---- JSON: {"wg0": {..., "peers": {"<public key>": {...}}}} ---- */
+
+static void json_string(FILE *out, const char *text)
+{
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)text; *p; ++p) {
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(out, "\\u%04x", *p);
+		else
+			fputc(*p, out);
+	}
+	fputc('"', out);
+}
+
+/* A secret: the key when revealed, "(hidden)" when not, null when absent. */
+static void json_secret(const struct printer_ctx *ctx, const uint8_t key[WG_KEY_LEN],
+			bool present)
+{
+	if (!present)
+		fputs("null", ctx->out);
+	else if (!ctx->opts->show_keys)
+		fputs("\"(hidden)\"", ctx->out);
+	else {
+		fputc('"', ctx->out);
+		put_key(ctx->out, key);
+		fputc('"', ctx->out);
+	}
+}
+
+static void json_device(const struct printer_ctx *ctx)
+{
+	const struct wg_device *dev = ctx->dev;
+	FILE *out = ctx->out;
+
+	fputs("\t", out);
+	json_string(out, dev->name);
+	fputs(": {\n\t\t\"privateKey\": ", out);
+	json_secret(ctx, dev->private_key, dev->flags & DEVICE_HAS_PRIVATE_KEY);
+	fputs(",\n\t\t\"publicKey\": ", out);
+	if (dev->flags & DEVICE_HAS_PUBLIC_KEY) {
+		fputc('"', out);
+		put_key(out, dev->public_key);
+		fputc('"', out);
+	} else {
+		fputs("null", out);
+	}
+	fprintf(out, ",\n\t\t\"listenPort\": %u,\n\t\t\"fwmark\": %u,\n\t\t\"peers\": {",
+		dev->listen_port, dev->fwmark);
+	fputs(dev->first_peer ? "\n" : "", out);
+}
+
+static void json_peer(const struct printer_ctx *ctx, const struct wg_peer *peer, bool last)
+{
+	FILE *out = ctx->out;
+
+	fputs("\t\t\t\"", out);
+	put_key(out, peer->public_key);
+	fputs("\": {\n\t\t\t\t\"presharedKey\": ", out);
+	json_secret(ctx, peer->preshared_key, has_psk(peer));
+	fputs(",\n\t\t\t\t\"endpoint\": ", out);
+	if (has_endpoint(peer)) {
+		char text[ENDPOINT_TEXT_LEN];
+
+		endpoint_text(text, &peer->endpoint);
+		json_string(out, text);
+	} else {
+		fputs("null", out);
+	}
+	fputs(",\n\t\t\t\t\"allowedIps\": [", out);
+	put_allowedips(out, peer, ", ", "/", "", "\"", "\"");
+	fprintf(out,
+		"],\n\t\t\t\t\"latestHandshake\": %" PRId64 ",\n\t\t\t\t\"transferRx\": %" PRIu64
+		",\n\t\t\t\t\"transferTx\": %" PRIu64 ",\n\t\t\t\t\"persistentKeepalive\": %u\n"
+		"\t\t\t}%s\n",
+		peer->last_handshake.sec, peer->rx_bytes, peer->tx_bytes,
+		peer->persistent_keepalive, last ? "" : ",");
+}
+
+/* ---- the printer table and the one walk ---- */
+
+struct printer {
+	void (*device)(const struct printer_ctx *ctx);
+	void (*peer)(const struct printer_ctx *ctx, const struct wg_peer *peer, bool last);
+	bool sort_by_handshake;
+};
+
+static const struct printer printers[] = {
+	[VIEW_PRETTY] = { pretty_device, pretty_peer, true },
+	[VIEW_CONF] = { conf_device, conf_peer, false },
+	[VIEW_JSON] = { json_device, json_peer, false },
+	/* every other view is columns */
+};
+static const struct printer fields_printer = { fields_device, fields_peer, false };
+
+static const char *const view_names[] = {
+	[VIEW_PUBLIC_KEY] = "public-key",
+	[VIEW_PRIVATE_KEY] = "private-key",
+	[VIEW_LISTEN_PORT] = "listen-port",
+	[VIEW_FWMARK] = "fwmark",
+	[VIEW_PEERS] = "peers",
+	[VIEW_PRESHARED_KEYS] = "preshared-keys",
+	[VIEW_ENDPOINTS] = "endpoints",
+	[VIEW_ALLOWED_IPS] = "allowed-ips",
+	[VIEW_LATEST_HANDSHAKES] = "latest-handshakes",
+	[VIEW_TRANSFER] = "transfer",
+	[VIEW_PERSISTENT_KEEPALIVE] = "persistent-keepalive",
+	[VIEW_DUMP] = "dump",
+	[VIEW_JSON] = "json",
+};
+
+bool view_from_name(const char *name, enum view *view)
+{
+	for (size_t i = 0; i < sizeof(view_names) / sizeof(view_names[0]); ++i) {
+		if (view_names[i] && !strcmp(name, view_names[i])) {
+			*view = (enum view)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+void print_opts_from_env(struct print_opts *opts, FILE *out)
+{
+	const char *color = getenv("WG_COLOR_MODE"), *hide = getenv("WG_HIDE_KEYS");
+
+	if (color && !strcmp(color, "always"))
+		opts->color = true;
+	else if (color && !strcmp(color, "never"))
+		opts->color = false;
+	else
+		opts->color = isatty(fileno(out));
+	opts->show_keys = hide && !strcmp(hide, "never");
+	opts->now = (long long)time(NULL);
+}
+
+/* Most recent handshake first; peers never seen last; otherwise as the backend listed them. */
+static int compare_handshakes(const void *a, const void *b)
+{
+	const struct wg_peer *const *x = a, *const *y = b;
+	const struct wg_timespec *p = &(*x)->last_handshake, *q = &(*y)->last_handshake;
+
+	if (!p->sec != !q->sec)
+		return !p->sec ? 1 : -1;
+	if (p->sec != q->sec)
+		return p->sec > q->sec ? -1 : 1;
+	if (p->nsec != q->nsec)
+		return p->nsec > q->nsec ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+static void walk_peers(const struct printer *printer, const struct printer_ctx *ctx)
+{
+	const struct wg_device *dev = ctx->dev;
+	struct wg_peer **order = NULL;
+	size_t n = 0;
+
+	if (printer->sort_by_handshake && dev->peer_count > 1)
+		order = malloc(dev->peer_count * sizeof(*order));
+	if (!order) {
+		for_each_peer(dev, peer)
+			printer->peer(ctx, peer, !peer->next);
+		return;
+	}
+	for_each_peer(dev, peer)
+		order[n++] = peer;
+	qsort(order, n, sizeof(*order), compare_handshakes);
+	for (size_t i = 0; i < n; ++i)
+		printer->peer(ctx, order[i], i + 1 == n);
+	free(order);
+}
+
+void print_begin(FILE *out, enum view view)
+{
+	if (view == VIEW_JSON)
+		fputs("{", out);
+}
+
+void print_device(FILE *out, const struct wg_device *dev, enum view view,
+		  const struct print_opts *opts, bool first)
+{
+	const struct printer *printer = view == VIEW_PRETTY || view == VIEW_CONF ||
+						view == VIEW_JSON ?
+						&printers[view] :
+						&fields_printer;
+	struct printer_ctx ctx = { .out = out, .opts = opts, .dev = dev, .view = view };
+
+	if (view == VIEW_PRETTY && !first)
+		fputc('\n', out);
+	if (view == VIEW_JSON)
+		fputs(first ? "\n" : ",\n", out);
+	printer->device(&ctx);
+	walk_peers(printer, &ctx);
+	if (view == VIEW_JSON)
+		fprintf(out, "%s}\n\t}", dev->first_peer ? "\t\t" : "");
+}
+
+void print_end(FILE *out, enum view view)
+{
+	if (view == VIEW_JSON)
+		fputs("\n}\n", out);
+}

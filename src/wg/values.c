@@ -1,0 +1,464 @@
+/* values.c: parsers for keys, ports, fwmarks, keepalives, endpoints, allowed IPs and key files. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "encoding.h"
+#include "values.h"
+
+void diag_error(struct diag *diag, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(diag->error, sizeof(diag->error), fmt, ap);
+	va_end(ap);
+}
+
+void diag_warn(struct diag *diag, const char *fmt, ...)
+{
+	char message[DIAG_LEN];
+	va_list ap;
+
+	if (!diag->warn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	diag->warn(diag, message);
+}
+
+const char *diag_quote(char *buf, size_t len, const char *text)
+{
+	size_t i = 0, limit = len - 6; /* room for `, ', "...", NUL */
+
+	buf[i++] = '`';
+	for (; *text && i < limit; ++text)
+		buf[i++] = isprint((unsigned char)*text) ? *text : '?';
+	if (*text) {
+		memcpy(buf + i, "...", 3);
+		i += 3;
+	}
+	buf[i++] = '\'';
+	buf[i] = '\0';
+	return buf;
+}
+
+/* Shorthand for "message: `text'" errors. */
+static bool fail_quoting(struct diag *diag, const char *message, const char *text)
+{
+	char q[QUOTE_LEN];
+
+	diag_error(diag, "%s: %s", message, diag_quote(q, sizeof(q), text));
+	return false;
+}
+
+bool parse_key(uint8_t key[WG_KEY_LEN], const char *value, struct diag *diag)
+{
+	if (key_from_base64(key, value))
+		return true;
+	memzero_explicit(key, WG_KEY_LEN);
+	return fail_quoting(diag, "Key is not the correct length or format", value);
+}
+
+/* Plain unsigned decimal, no sign, no spaces, at most max. */
+static bool parse_decimal(unsigned long long *out, const char *value, unsigned long long max)
+{
+	unsigned long long n = 0;
+
+	if (!*value)
+		return false;
+	for (; *value; ++value) {
+		if (*value < '0' || *value > '9')
+			return false;
+		n = n * 10 + (unsigned)(*value - '0');
+		if (n > max)
+			return false;
+	}
+	*out = n;
+	return true;
+}
+
+bool parse_port(uint16_t *port, const char *value, struct diag *diag)
+{
+	unsigned long long n;
+
+	if (!*value) {
+		diag_error(diag, "Port is empty: expected a number from 0 to 65535");
+		return false;
+	}
+	if (!parse_decimal(&n, value, 65535))
+		return fail_quoting(diag, "Port must be a number from 0 to 65535", value);
+	*port = (uint16_t)n;
+	return true;
+}
+
+bool parse_fwmark(uint32_t *fwmark, const char *value, struct diag *diag)
+{
+	unsigned long long n = 0;
+	bool ok;
+
+	if (!strcasecmp(value, "off")) {
+		*fwmark = 0;
+		return true;
+	}
+	if (value[0] == '0' && value[1] == 'x' && value[2]) {
+		const char *p = value + 2;
+
+		ok = true;
+		for (; *p && ok; ++p) {
+			if (!isxdigit((unsigned char)*p))
+				ok = false;
+			else
+				n = n * 16 + (unsigned)(isdigit((unsigned char)*p) ? *p - '0' :
+									 tolower((unsigned char)*p) - 'a' + 10);
+			if (n > 0xffffffffULL)
+				ok = false;
+		}
+	} else {
+		ok = parse_decimal(&n, value, 0xffffffffULL);
+	}
+	if (!ok)
+		return fail_quoting(diag, "Fwmark must be `off' or a number from 0 to 0xffffffff",
+				    value);
+	*fwmark = (uint32_t)n;
+	return true;
+}
+
+bool parse_keepalive(uint16_t *seconds, const char *value, struct diag *diag)
+{
+	unsigned long long n;
+
+	if (!strcasecmp(value, "off")) {
+		*seconds = 0;
+		return true;
+	}
+	if (!parse_decimal(&n, value, 65535))
+		return fail_quoting(diag,
+				    "Persistent keepalive must be `off' or seconds from 0 to 65535",
+				    value);
+	*seconds = (uint16_t)n;
+	return true;
+}
+
+/* WG_ENDPOINT_RESOLUTION_RETRIES: unset means 15, `infinity' means forever. */
+static bool resolution_retries(int *retries, struct diag *diag)
+{
+	const char *env = getenv("WG_ENDPOINT_RESOLUTION_RETRIES");
+	unsigned long long n;
+
+	if (!env) {
+		*retries = 15;
+		return true;
+	}
+	if (!strcmp(env, "infinity")) {
+		*retries = -1;
+		return true;
+	}
+	if (!parse_decimal(&n, env, INT_MAX))
+		return fail_quoting(diag,
+				    "WG_ENDPOINT_RESOLUTION_RETRIES must be a number or `infinity'",
+				    env);
+	*retries = (int)n;
+	return true;
+}
+
+static bool resolve_host(union wg_endpoint *endpoint, const char *host, const char *value,
+			 struct diag *diag)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC,
+				  .ai_socktype = SOCK_DGRAM,
+				  .ai_protocol = IPPROTO_UDP };
+	struct addrinfo *result = NULL;
+	double delay = 1.0;
+	int retries, ret;
+
+	if (!resolution_retries(&retries, diag))
+		return false;
+	for (int attempt = 0;; ++attempt) {
+		ret = getaddrinfo(host, NULL, &hints, &result);
+		if (!ret)
+			break;
+		if (ret == EAI_NONAME || ret == EAI_FAIL || ret == EAI_NODATA ||
+		    (retries >= 0 && attempt >= retries)) {
+			char q[QUOTE_LEN];
+
+			diag_error(diag, "Unable to resolve endpoint host: %s: %s",
+				   ret == EAI_SYSTEM ? strerror(errno) : gai_strerror(ret),
+				   diag_quote(q, sizeof(q), value));
+			return false;
+		} else {
+			char q[QUOTE_LEN];
+			struct timespec ts = { .tv_sec = (time_t)delay,
+					       .tv_nsec = (long)((delay - (time_t)delay) * 1e9) };
+
+			diag_warn(diag, "%s: %s. Trying again in %.2f seconds...",
+				  ret == EAI_SYSTEM ? strerror(errno) : gai_strerror(ret),
+				  diag_quote(q, sizeof(q), value), delay);
+			nanosleep(&ts, NULL);
+			delay = delay * 6 / 5 > 20 ? 20 : delay * 6 / 5;
+		}
+	}
+	if (result->ai_family == AF_INET && result->ai_addrlen == sizeof(struct sockaddr_in))
+		memcpy(&endpoint->addr4, result->ai_addr, sizeof(struct sockaddr_in));
+	else if (result->ai_family == AF_INET6 &&
+		 result->ai_addrlen == sizeof(struct sockaddr_in6))
+		memcpy(&endpoint->addr6, result->ai_addr, sizeof(struct sockaddr_in6));
+	else
+		ret = -1;
+	freeaddrinfo(result);
+	if (ret)
+		return fail_quoting(diag, "Endpoint is neither an IPv4 nor an IPv6 address", value);
+	return true;
+}
+
+bool parse_endpoint(union wg_endpoint *endpoint, const char *value, struct diag *diag)
+{
+	char *copy, *host, *port_text;
+	unsigned long long port;
+	bool ok = false;
+
+	if (!*value) {
+		diag_error(diag, "Endpoint is empty: expected host:port or [IPv6]:port");
+		return false;
+	}
+	copy = strdup(value);
+	if (!copy) {
+		diag_error(diag, "Out of memory");
+		return false;
+	}
+	if (copy[0] == '[') {
+		char *end = strchr(copy, ']');
+
+		if (!end) {
+			fail_quoting(diag, "Endpoint has no `]' to match its `['", value);
+			goto out;
+		}
+		host = copy + 1;
+		*end = '\0';
+		port_text = end[1] == ':' ? end + 2 : NULL;
+	} else {
+		char *colon = strrchr(copy, ':');
+
+		host = copy;
+		port_text = colon ? colon + 1 : NULL;
+		if (colon)
+			*colon = '\0';
+	}
+	if (!port_text || !*port_text || !*host) {
+		fail_quoting(diag, "Endpoint needs a host and a port, as host:port or [IPv6]:port",
+			     value);
+		goto out;
+	}
+	if (!parse_decimal(&port, port_text, 65535) || port == 0) {
+		fail_quoting(diag, "Endpoint port must be a number from 1 to 65535", value);
+		goto out;
+	}
+	memset(endpoint, 0, sizeof(*endpoint));
+	if (!resolve_host(endpoint, host, value, diag))
+		goto out;
+	if (endpoint->addr.sa_family == AF_INET)
+		endpoint->addr4.sin_port = htons((uint16_t)port);
+	else
+		endpoint->addr6.sin6_port = htons((uint16_t)port);
+	ok = true;
+out:
+	free(copy);
+	return ok;
+}
+
+static bool parse_allowedip(struct wg_allowedip *aip, char *entry, struct diag *diag)
+{
+	char *slash = strchr(entry, '/'), q[QUOTE_LEN];
+	unsigned long long cidr;
+	int max;
+
+	if (slash)
+		*slash = '\0';
+	if (strchr(entry, ':')) {
+		aip->family = AF_INET6;
+		max = 128;
+		if (inet_pton(AF_INET6, entry, &aip->ip6) != 1)
+			goto bad_address;
+	} else {
+		aip->family = AF_INET;
+		max = 32;
+		if (inet_pton(AF_INET, entry, &aip->ip4) != 1)
+			goto bad_address;
+	}
+	if (!slash) {
+		aip->cidr = (uint8_t)max;
+	} else if (!parse_decimal(&cidr, slash + 1, (unsigned)max)) {
+		diag_error(diag, "Prefix length must be a number from 0 to %d: %s", max,
+			   diag_quote(q, sizeof(q), slash + 1));
+		return false;
+	} else {
+		aip->cidr = (uint8_t)cidr;
+	}
+	if (allowedip_mask(aip)) {
+		char addr[INET6_ADDRSTRLEN];
+
+		inet_ntop(aip->family, &aip->ip6, addr, sizeof(addr));
+		if (slash)
+			*slash = '/';
+		diag_warn(diag, "Allowed IP %s has host bits set; it stands for %s/%u",
+			  diag_quote(q, sizeof(q), entry), addr, aip->cidr);
+	}
+	return true;
+bad_address:
+	diag_error(diag, "Unable to parse IP address: %s", diag_quote(q, sizeof(q), entry));
+	return false;
+}
+
+bool parse_allowedips(struct wg_device *dev, struct wg_peer *peer, const char *value,
+		      struct diag *diag)
+{
+	char *copy = strdup(value), *entry, *next;
+	bool ok = false;
+
+	if (!copy) {
+		diag_error(diag, "Out of memory");
+		return false;
+	}
+	/* whitespace may stand anywhere: " 10.0.0.0 / 8 , fd00::/64" is one valid list */
+	next = copy;
+	for (const char *p = value; *p; ++p) {
+		if (!isspace((unsigned char)*p))
+			*next++ = *p;
+	}
+	*next = '\0';
+	if (!*copy) {
+		ok = true;
+		goto out;
+	}
+	for (entry = copy; entry; entry = next) {
+		struct wg_allowedip aip = { 0 }, *added;
+		uint8_t flags = 0;
+
+		next = strchr(entry, ',');
+		if (next)
+			*next++ = '\0';
+		if (*entry == '+' || *entry == '-') {
+			flags = *entry == '-' ? ALLOWEDIP_REMOVE_ME : 0;
+			peer->flags &= ~PEER_REPLACE_ALLOWEDIPS;
+			++entry;
+		}
+		if (!*entry) {
+			fail_quoting(diag, "Allowed IPs list has an empty entry", value);
+			goto out;
+		}
+		if (!parse_allowedip(&aip, entry, diag))
+			goto out;
+		added = peer_add_allowedip(dev, peer);
+		if (!added) {
+			diag_error(diag, "Out of memory");
+			goto out;
+		}
+		aip.flags = flags;
+		aip.next = NULL;
+		*added = aip;
+	}
+	ok = true;
+out:
+	free(copy);
+	return ok;
+}
+
+static ssize_t read_retrying(int fd, char *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = read(fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+bool read_key_file(uint8_t key[WG_KEY_LEN], const char *path, struct diag *diag)
+{
+	char text[WG_KEY_LEN_BASE64 + 1] = { 0 }, rest[512], q[QUOTE_LEN];
+	size_t got = 0;
+	bool ok = false;
+	ssize_t n = 0;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		diag_error(diag, "Unable to open key file %s: %s", diag_quote(q, sizeof(q), path),
+			   strerror(errno));
+		return false;
+	}
+	while (got < WG_KEY_LEN_BASE64 &&
+	       (n = read_retrying(fd, text + got, WG_KEY_LEN_BASE64 - got)) > 0)
+		got += (size_t)n;
+	if (got < WG_KEY_LEN_BASE64 && n < 0)
+		goto read_error;
+	if (got == 0 && lseek(fd, 0, SEEK_CUR) == 0) {
+		/* an empty file (or /dev/null) asks for the key to be removed */
+		memset(key, 0, WG_KEY_LEN);
+		ok = true;
+		goto out;
+	}
+	if (got < WG_KEY_LEN_BASE64) {
+		diag_error(diag, "Key file %s is too short: expected a 44-character base64 key",
+			   diag_quote(q, sizeof(q), path));
+		goto out;
+	}
+	while ((n = read_retrying(fd, rest, sizeof(rest))) > 0) {
+		for (ssize_t i = 0; i < n; ++i) {
+			if (!isspace((unsigned char)rest[i])) {
+				diag_error(diag,
+					   "Key file %s has a character after the key that is not "
+					   "whitespace",
+					   diag_quote(q, sizeof(q), path));
+				goto out;
+			}
+		}
+	}
+	if (n < 0)
+		goto read_error;
+	if (!key_from_base64(key, text)) {
+		diag_error(diag, "Key file %s does not hold a valid base64 key",
+			   diag_quote(q, sizeof(q), path));
+		memzero_explicit(key, WG_KEY_LEN);
+		goto out;
+	}
+	ok = true;
+	goto out;
+read_error:
+	diag_error(diag, "Unable to read key file %s: %s", diag_quote(q, sizeof(q), path),
+		   strerror(errno));
+out:
+	memzero_explicit(text, sizeof(text));
+	memzero_explicit(rest, sizeof(rest));
+	close(fd);
+	return ok;
+}
+
+bool check_interface_name(const char *name, struct diag *diag)
+{
+	char q[QUOTE_LEN];
+
+	if (!*name || strlen(name) >= IFNAMSIZ || !strcmp(name, ".") || !strcmp(name, "..")) {
+		diag_error(diag, "Interface name must be 1 to %d bytes: %s", IFNAMSIZ - 1,
+			   diag_quote(q, sizeof(q), name));
+		return false;
+	}
+	for (const char *p = name; *p; ++p) {
+		if (*p == '/' || *p == ':' || isspace((unsigned char)*p)) {
+			diag_error(diag, "Interface name may not contain `/', `:' or spaces: %s",
+				   diag_quote(q, sizeof(q), name));
+			return false;
+		}
+	}
+	return true;
+}

@@ -1,0 +1,52 @@
+/* values.h: one parser per kind of value, shared by the configuration file and `wg set'. */
+#ifndef VALUES_H
+#define VALUES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+#define DIAG_LEN 512
+
+/*
+ * Where parsers report. On failure a parser fills `error' with one line naming the problem,
+ * quoting the offending text and saying what is accepted; the caller adds the location.
+ * Non-fatal remarks go through warn (NULL: dropped).
+ */
+struct diag {
+	char error[DIAG_LEN];
+	void (*warn)(struct diag *diag, const char *message);
+	void *ctx;
+};
+
+void diag_error(struct diag *diag, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void diag_warn(struct diag *diag, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Quotes user text for a message: `text', shortened and made printable. */
+const char *diag_quote(char *buf, size_t len, const char *text);
+#define QUOTE_LEN 96
+
+bool parse_key(uint8_t key[WG_KEY_LEN], const char *value, struct diag *diag);
+bool parse_port(uint16_t *port, const char *value, struct diag *diag);
+bool parse_fwmark(uint32_t *fwmark, const char *value, struct diag *diag);
+bool parse_keepalive(uint16_t *seconds, const char *value, struct diag *diag);
+/* Resolves host names, retrying per WG_ENDPOINT_RESOLUTION_RETRIES. */
+bool parse_endpoint(union wg_endpoint *endpoint, const char *value, struct diag *diag);
+/*
+ * A comma-separated list of [+|-]address[/cidr] appended to peer. Any `+' or `-' entry turns
+ * the whole update incremental (PEER_REPLACE_ALLOWEDIPS cleared); `-' marks removals. The
+ * caller decides whether the peer starts out in replace mode.
+ */
+bool parse_allowedips(struct wg_device *dev, struct wg_peer *peer, const char *value,
+		      struct diag *diag);
+/*
+ * A key stored in a file, as `wg set' takes them. An empty regular file or /dev/null yields
+ * the all-zero key, which removes the key from the device.
+ */
+bool read_key_file(uint8_t key[WG_KEY_LEN], const char *path, struct diag *diag);
+
+/* A valid interface name: 1 to 15 bytes, no `/', no whitespace. */
+bool check_interface_name(const char *name, struct diag *diag);
+
+#endif
