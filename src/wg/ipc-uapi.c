@@ -1,15 +1,822 @@
-/* ipc-uapi.c: placeholder for the userspace backend (UAPI socket). */
+/* ipc-uapi.c: the userspace backend: UAPI text over RUNSTATEDIR/wireguard/NAME.sock. */
+#include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
+#include "curve25519.h"
+#include "encoding.h"
 #include "ipc.h"
+#include "uapi.h"
 
-static bool uapi_serves(const char *ifname) { (void)ifname; return false; }
-static int uapi_list(struct name_list *names) { (void)names; return 0; }
-static int uapi_get(struct wg_device **dev, const char *ifname) { (void)dev; (void)ifname; return -EPROTONOSUPPORT; }
-static int uapi_set(const struct wg_device *dev) { (void)dev; return -EPROTONOSUPPORT; }
-static bool uapi_removal(const char *ifname) { (void)ifname; return false; }
+#define SOCKET_DIR RUNSTATEDIR "/wireguard"
+#define SOCKET_SUFFIX ".sock"
+
+/*
+ * A daemon that stops talking must not hang wg: every wait for the socket gives up after this
+ * many seconds without progress (-ETIMEDOUT). The environment variable WG_UAPI_TIMEOUT
+ * overrides it with a positive whole number of seconds; any other value is ignored.
+ */
+#define DEFAULT_TIMEOUT_SECONDS 30
+
+#define WRITE_CHUNK (64 * 1024) /* request text is sent in pieces of about this size */
+#define LINE_ROOM 256		/* the longest line the formatter writes, with room to spare */
+
+/* ---- Request formatting ---- */
+
+void uapi_writer_release(struct uapi_writer *w)
+{
+	if (w->buf)
+		memzero_explicit(w->buf, w->cap);
+	free(w->buf);
+	w->buf = NULL;
+	w->len = w->cap = 0;
+}
+
+static int writer_flush(struct uapi_writer *w)
+{
+	int ret;
+
+	if (!w->flush || !w->len)
+		return 0;
+	ret = w->flush(w->ctx, w->buf, w->len);
+	memzero_explicit(w->buf, w->len);
+	w->len = 0;
+	return ret;
+}
+
+/* Makes room for `need' more bytes: flushes a full buffer, or grows one without a flush. */
+static int writer_reserve(struct uapi_writer *w, size_t need)
+{
+	size_t cap;
+	char *buf;
+	int ret;
+
+	if (w->cap - w->len >= need)
+		return 0;
+	if (w->flush && w->len) {
+		ret = writer_flush(w);
+		if (ret || w->cap >= need)
+			return ret;
+	}
+	cap = w->cap ? w->cap : (w->flush ? WRITE_CHUNK : 4096);
+	while (cap - w->len < need)
+		cap *= 2;
+	/* Not realloc: the old buffer holds key text and must be wiped, not just released. */
+	buf = malloc(cap);
+	if (!buf)
+		return -ENOMEM;
+	if (w->len)
+		memcpy(buf, w->buf, w->len);
+	uapi_writer_release(&(struct uapi_writer){ .buf = w->buf, .cap = w->cap });
+	w->buf = buf;
+	w->cap = cap;
+	return 0;
+}
+
+static int __attribute__((format(printf, 2, 3))) put_line(struct uapi_writer *w,
+							  const char *fmt, ...)
+{
+	va_list ap;
+	int ret = writer_reserve(w, LINE_ROOM), n;
+
+	if (ret)
+		return ret;
+	va_start(ap, fmt);
+	n = vsnprintf(w->buf + w->len, LINE_ROOM, fmt, ap);
+	va_end(ap);
+	if (n < 0 || n >= LINE_ROOM)
+		return -EOVERFLOW;
+	w->len += (size_t)n;
+	return 0;
+}
+
+/* Hex-encodes the key straight into the buffer, so no other copy of it is left behind. */
+static int put_key(struct uapi_writer *w, const char *name, const uint8_t key[WG_KEY_LEN])
+{
+	int ret = put_line(w, "%s=", name);
+
+	if (ret)
+		return ret;
+	ret = writer_reserve(w, WG_KEY_LEN_HEX + 2);
+	if (ret)
+		return ret;
+	key_to_hex(w->buf + w->len, key);
+	w->len += WG_KEY_LEN_HEX;
+	w->buf[w->len++] = '\n';
+	return 0;
+}
+
+/* IPv6 scopes are written by interface name when there is one, as getnameinfo would. */
+static void format_scope(char *out, size_t size, uint32_t scope_id)
+{
+	char name[IF_NAMESIZE];
+
+	if (!scope_id)
+		*out = '\0';
+	else if (if_indextoname(scope_id, name))
+		snprintf(out, size, "%%%s", name);
+	else
+		snprintf(out, size, "%%%u", scope_id);
+}
+
+static int put_endpoint(struct uapi_writer *w, const union wg_endpoint *ep)
+{
+	char host[INET6_ADDRSTRLEN], scope[IF_NAMESIZE + 12];
+
+	if (ep->addr.sa_family == AF_INET) {
+		inet_ntop(AF_INET, &ep->addr4.sin_addr, host, sizeof(host));
+		return put_line(w, "endpoint=%s:%u\n", host, ntohs(ep->addr4.sin_port));
+	}
+	if (ep->addr.sa_family == AF_INET6) {
+		inet_ntop(AF_INET6, &ep->addr6.sin6_addr, host, sizeof(host));
+		format_scope(scope, sizeof(scope), ep->addr6.sin6_scope_id);
+		return put_line(w, "endpoint=[%s%s]:%u\n", host, scope,
+				ntohs(ep->addr6.sin6_port));
+	}
+	return 0;
+}
+
+static int put_allowedip(struct uapi_writer *w, const struct wg_allowedip *aip)
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	if (aip->family != AF_INET && aip->family != AF_INET6)
+		return -EAFNOSUPPORT;
+	inet_ntop(aip->family, &aip->ip6, ip, sizeof(ip));
+	return put_line(w, "allowed_ip=%s%s/%u\n", aip->flags & ALLOWEDIP_REMOVE_ME ? "-" : "", ip,
+			aip->cidr);
+}
+
+static int put_device(struct uapi_writer *w, const struct wg_device *dev)
+{
+	int ret = put_line(w, "set=1\n");
+
+	if (!ret && dev->flags & DEVICE_HAS_PRIVATE_KEY)
+		ret = put_key(w, "private_key", dev->private_key);
+	if (!ret && dev->flags & DEVICE_HAS_LISTEN_PORT)
+		ret = put_line(w, "listen_port=%u\n", dev->listen_port);
+	if (!ret && dev->flags & DEVICE_HAS_FWMARK)
+		ret = put_line(w, "fwmark=%u\n", dev->fwmark);
+	if (!ret && dev->flags & DEVICE_REPLACE_PEERS)
+		ret = put_line(w, "replace_peers=true\n");
+	return ret;
+}
+
+/*
+ * update_only follows public_key at once: wireguard-go creates a missing peer when it reads
+ * the key and drops it again at update_only, so nothing else should be applied in between.
+ */
+static int put_peer(struct uapi_writer *w, const struct wg_peer *peer)
+{
+	int ret = put_key(w, "public_key", peer->public_key);
+
+	if (ret)
+		return ret;
+	if (peer->flags & PEER_REMOVE_ME)
+		return put_line(w, "remove=true\n");
+	if (peer->flags & PEER_UPDATE_ONLY)
+		ret = put_line(w, "update_only=true\n");
+	if (!ret && peer->flags & PEER_HAS_PRESHARED_KEY)
+		ret = put_key(w, "preshared_key", peer->preshared_key);
+	if (!ret)
+		ret = put_endpoint(w, &peer->endpoint);
+	if (!ret && peer->flags & PEER_HAS_PERSISTENT_KEEPALIVE)
+		ret = put_line(w, "persistent_keepalive_interval=%u\n",
+			       peer->persistent_keepalive);
+	if (!ret && peer->flags & PEER_REPLACE_ALLOWEDIPS)
+		ret = put_line(w, "replace_allowed_ips=true\n");
+	for (const struct wg_allowedip *aip = peer->first_allowedip; aip && !ret; aip = aip->next)
+		ret = put_allowedip(w, aip);
+	return ret;
+}
+
+int uapi_format_set(struct uapi_writer *w, const struct wg_device *dev)
+{
+	int ret = put_device(w, dev);
+
+	for (const struct wg_peer *peer = dev->first_peer; peer && !ret; peer = peer->next)
+		ret = put_peer(w, peer);
+	if (!ret)
+		ret = put_line(w, "\n");
+	if (!ret)
+		ret = writer_flush(w);
+	return ret;
+}
+
+/* ---- Reply parsing ---- */
+
+/*
+ * Replies are read through a fixed buffer, split into lines in place. `fill' supplies more
+ * bytes: a count, 0 at the end of the reply, or a negative errno.
+ */
+struct reply_reader {
+	int (*fill)(void *ctx, char *buf, size_t len); /* len fits an int */
+	void *ctx;
+	size_t start, end, total;
+	char buf[4 * UAPI_MAX_LINE];
+};
+
+/* The next line, newline replaced by a NUL; its length excludes the NUL. */
+static int read_line(struct reply_reader *r, char **line, size_t *len)
+{
+	for (;;) {
+		char *nl = memchr(r->buf + r->start, '\n', r->end - r->start);
+		int n;
+
+		if (nl && nl - (r->buf + r->start) > UAPI_MAX_LINE)
+			return -EPROTO;
+		if (nl) {
+			*nl = '\0';
+			*line = r->buf + r->start;
+			*len = (size_t)(nl - *line);
+			r->start = (size_t)(nl + 1 - r->buf);
+			return 0;
+		}
+		if (r->end - r->start > UAPI_MAX_LINE)
+			return -EPROTO;
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->start = 0;
+		n = r->fill(r->ctx, r->buf + r->end, sizeof(r->buf) - r->end);
+		if (n < 0)
+			return n;
+		if (!n)
+			return -EPROTO; /* the reply ended without its blank line */
+		r->total += (size_t)n;
+		if (r->total > UAPI_MAX_REPLY)
+			return -EPROTO;
+		r->end += (size_t)n;
+	}
+}
+
+/* Plain unsigned decimal, no sign or spaces, at most max. */
+static int parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!*s)
+		return -EPROTO;
+	for (; *s; ++s) {
+		unsigned int digit = (unsigned int)(*s - '0');
+
+		if (digit > 9 || v > (max - digit) / 10)
+			return -EPROTO;
+		v = v * 10 + digit;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Daemons send errno=-N; errno=N is taken to mean the same error. */
+static int parse_errno(const char *value, int *err)
+{
+	uint64_t n;
+	int ret = parse_u64(value + (*value == '-'), INT_MAX, &n);
+
+	if (ret)
+		return ret;
+	*err = -(int)n;
+	return 0;
+}
+
+/* Numeric host only (a daemon's reply is never resolved): a.b.c.d:port or [v6%scope]:port. */
+static int parse_endpoint(union wg_endpoint *ep, char *value)
+{
+	struct addrinfo hints = { .ai_family = AF_INET6, .ai_flags = AI_NUMERICHOST };
+	struct addrinfo *res;
+	char *host = value, *port;
+	uint64_t num = 0;
+
+	if (*host == '[') {
+		port = strchr(++host, ']');
+		if (!port || port[1] != ':')
+			return -EPROTO;
+		*port = '\0';
+		port += 2;
+	} else {
+		port = strrchr(host, ':');
+		if (!port)
+			return -EPROTO;
+		*port++ = '\0';
+	}
+	if (parse_u64(port, 65535, &num))
+		return -EPROTO;
+	memset(ep, 0, sizeof(*ep));
+	if (inet_pton(AF_INET, host, &ep->addr4.sin_addr) == 1) {
+		ep->addr4.sin_family = AF_INET;
+		ep->addr4.sin_port = htons((uint16_t)num);
+		return 0;
+	}
+	if (!strchr(host, '%')) {
+		if (inet_pton(AF_INET6, host, &ep->addr6.sin6_addr) != 1)
+			return -EPROTO;
+	} else {
+		if (getaddrinfo(host, NULL, &hints, &res))
+			return -EPROTO;
+		memcpy(&ep->addr6, res->ai_addr, sizeof(ep->addr6));
+		freeaddrinfo(res);
+	}
+	ep->addr6.sin6_family = AF_INET6;
+	ep->addr6.sin6_port = htons((uint16_t)num);
+	return 0;
+}
+
+static int parse_allowedip(struct wg_allowedip *aip, char *value)
+{
+	char *slash = strchr(value, '/');
+	uint64_t cidr;
+
+	if (!slash)
+		return -EPROTO;
+	*slash = '\0';
+	if (inet_pton(AF_INET, value, &aip->ip4) == 1)
+		aip->family = AF_INET;
+	else if (inet_pton(AF_INET6, value, &aip->ip6) == 1)
+		aip->family = AF_INET6;
+	else
+		return -EPROTO;
+	if (parse_u64(slash + 1, aip->family == AF_INET ? 32 : 128, &cidr))
+		return -EPROTO;
+	aip->cidr = (uint8_t)cidr;
+	return 0;
+}
+
+/* What a get reply is building: the device, and the peer its lines currently describe. */
+struct get_state {
+	struct wg_device *dev;
+	struct wg_peer *peer;
+};
+
+/* A key, or a number of 2, 4 or 8 bytes, stored at an offset in a device or a peer. */
+struct field {
+	const char *name;
+	size_t offset, size; /* size 0: a key */
+	uint64_t max;
+	uint32_t flag; /* set when the field is present (for keys: present and not all zero) */
+};
+
+#define KEY_FIELD(type, name, member, flag) { name, offsetof(type, member), 0, 0, flag }
+#define NUMBER_FIELD(type, name, member, max, flag) \
+	{ name, offsetof(type, member), sizeof(((type *)0)->member), max, flag }
+
+static const struct field device_fields[] = {
+	KEY_FIELD(struct wg_device, "private_key", private_key, DEVICE_HAS_PRIVATE_KEY),
+	NUMBER_FIELD(struct wg_device, "listen_port", listen_port, 65535, DEVICE_HAS_LISTEN_PORT),
+	NUMBER_FIELD(struct wg_device, "fwmark", fwmark, UINT32_MAX, DEVICE_HAS_FWMARK),
+	{ 0 }
+};
+
+static const struct field peer_fields[] = {
+	KEY_FIELD(struct wg_peer, "preshared_key", preshared_key, PEER_HAS_PRESHARED_KEY),
+	NUMBER_FIELD(struct wg_peer, "persistent_keepalive_interval", persistent_keepalive, 65535,
+		     PEER_HAS_PERSISTENT_KEEPALIVE),
+	NUMBER_FIELD(struct wg_peer, "last_handshake_time_sec", last_handshake.sec, INT64_MAX, 0),
+	NUMBER_FIELD(struct wg_peer, "last_handshake_time_nsec", last_handshake.nsec, INT64_MAX, 0),
+	NUMBER_FIELD(struct wg_peer, "rx_bytes", rx_bytes, UINT64_MAX, 0),
+	NUMBER_FIELD(struct wg_peer, "tx_bytes", tx_bytes, UINT64_MAX, 0),
+	{ 0 }
+};
+
+/* Stores the field called key, if the table has one; unknown names are left alone. */
+static int parse_field(const struct field *fields, void *base, uint32_t *flags, const char *key,
+		       const char *value)
+{
+	const struct field *f = fields;
+	unsigned char *at;
+	uint64_t num;
+
+	while (f->name && strcmp(f->name, key))
+		++f;
+	if (!f->name)
+		return 0;
+	at = (unsigned char *)base + f->offset;
+	if (!f->size) {
+		if (!key_from_hex(at, value))
+			return -EPROTO;
+		if (!key_is_zero(at))
+			*flags |= f->flag;
+		return 0;
+	}
+	if (parse_u64(value, f->max, &num))
+		return -EPROTO;
+	if (f->size == sizeof(uint16_t))
+		*(uint16_t *)at = (uint16_t)num;
+	else if (f->size == sizeof(uint32_t))
+		*(uint32_t *)at = (uint32_t)num;
+	else
+		memcpy(at, &num, sizeof(num)); /* uint64_t, or int64_t with max INT64_MAX */
+	*flags |= f->flag;
+	return 0;
+}
+
+static int parse_peer_line(struct get_state *s, const char *key, char *value)
+{
+	struct wg_allowedip *aip;
+
+	if (!strcmp(key, "endpoint"))
+		return parse_endpoint(&s->peer->endpoint, value);
+	if (!strcmp(key, "allowed_ip")) {
+		aip = peer_add_allowedip(s->dev, s->peer);
+		return aip ? parse_allowedip(aip, value) : -ENOMEM;
+	}
+	return parse_field(peer_fields, s->peer, &s->peer->flags, key, value);
+}
+
+/* Device keys count only before the first public_key; unknown keys are skipped. */
+static int parse_get_line(void *ctx, const char *key, char *value)
+{
+	struct get_state *s = ctx;
+
+	if (!strcmp(key, "public_key")) {
+		s->peer = device_add_peer(s->dev);
+		if (!s->peer)
+			return -ENOMEM;
+		s->peer->flags |= PEER_HAS_PUBLIC_KEY;
+		return key_from_hex(s->peer->public_key, value) ? 0 : -EPROTO;
+	}
+	if (!s->peer)
+		return parse_field(device_fields, s->dev, &s->dev->flags, key, value);
+	return parse_peer_line(s, key, value);
+}
+
+/*
+ * Reads key=value lines up to the blank line that ends a reply, hands each to `line' (NULL
+ * ignores them) and returns the daemon's errno as -N. A reply that never states its errno
+ * is fine for get (the device text speaks for itself) but not for set.
+ */
+static int read_reply(struct reply_reader *r, int (*line)(void *ctx, const char *key, char *value),
+		      void *ctx, bool need_errno)
+{
+	bool have_errno = false;
+	char *text, *eq;
+	size_t len;
+	int ret, err;
+
+	for (;;) {
+		ret = read_line(r, &text, &len);
+		if (ret)
+			return ret;
+		if (!len)
+			break;
+		eq = strchr(text, '=');
+		if (!eq || eq == text || strlen(text) != len) /* no key, or a NUL inside */
+			return -EPROTO;
+		*eq = '\0';
+		if (!strcmp(text, "errno")) {
+			ret = parse_errno(eq + 1, &err);
+			if (ret || err)
+				return ret ? ret : err;
+			have_errno = true;
+		} else if (line) {
+			ret = line(ctx, text, eq + 1);
+			if (ret)
+				return ret;
+		}
+	}
+	return need_errno && !have_errno ? -EPROTO : 0;
+}
+
+static int read_get_reply(struct reply_reader *r, struct wg_device **out)
+{
+	struct get_state s = { .dev = device_new() };
+	int ret;
+
+	if (!s.dev)
+		return -ENOMEM;
+	ret = read_reply(r, parse_get_line, &s, false);
+	if (ret) {
+		device_free(s.dev);
+		return ret;
+	}
+	if (s.dev->flags & DEVICE_HAS_PRIVATE_KEY) {
+		curve25519_generate_public(s.dev->public_key, s.dev->private_key);
+		s.dev->flags |= DEVICE_HAS_PUBLIC_KEY;
+	}
+	*out = s.dev;
+	return 0;
+}
+
+struct memory_source {
+	const char *data;
+	size_t len;
+};
+
+static int memory_fill(void *ctx, char *buf, size_t len)
+{
+	struct memory_source *src = ctx;
+
+	if (len > src->len)
+		len = src->len;
+	memcpy(buf, src->data, len);
+	src->data += len;
+	src->len -= len;
+	return (int)len;
+}
+
+static struct reply_reader *reader_new(int (*fill)(void *, char *, size_t), void *ctx)
+{
+	struct reply_reader *r = malloc(sizeof(*r));
+
+	if (r) {
+		r->fill = fill;
+		r->ctx = ctx;
+		r->start = r->end = r->total = 0;
+	}
+	return r;
+}
+
+static void reader_free(struct reply_reader *r)
+{
+	if (!r)
+		return;
+	memzero_explicit(r, sizeof(*r));
+	free(r);
+}
+
+int uapi_parse_get_reply(struct wg_device **dev, const char *reply, size_t len)
+{
+	struct memory_source src = { reply, len };
+	struct reply_reader *r = reader_new(memory_fill, &src);
+	int ret;
+
+	if (!r)
+		return -ENOMEM;
+	ret = read_get_reply(r, dev);
+	reader_free(r);
+	return ret;
+}
+
+int uapi_parse_set_reply(const char *reply, size_t len)
+{
+	struct memory_source src = { reply, len };
+	struct reply_reader *r = reader_new(memory_fill, &src);
+	int ret;
+
+	if (!r)
+		return -ENOMEM;
+	ret = read_reply(r, NULL, NULL, true);
+	reader_free(r);
+	return ret;
+}
+
+/* ---- The socket ---- */
+
+static bool valid_name(const char *ifname)
+{
+	size_t len = strnlen(ifname, IFNAMSIZ);
+
+	return len && len < IFNAMSIZ && !strchr(ifname, '/');
+}
+
+#define CONNECT_RETRY_MS 10
+
+/*
+ * Connects to the interface's socket: a descriptor, or a negative errno. *live tells whether a
+ * daemon is there: the file is a socket and connect did not say ECONNREFUSED (EACCES, say,
+ * still means someone listens). A refused socket is stale and is deleted. The socket is
+ * non-blocking, so a daemon that stopped accepting (its backlog full) gives EAGAIN: that is
+ * retried for up to wait_ms, then -ETIMEDOUT.
+ */
+static int uapi_connect(const char *ifname, bool *live, int wait_ms)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct stat st;
+	int fd, ret;
+
+	*live = false;
+	if (!valid_name(ifname))
+		return -EINVAL;
+	ret = snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/%s%s", SOCKET_DIR, ifname,
+		       SOCKET_SUFFIX);
+	if (ret < 0 || (size_t)ret >= sizeof(addr.sun_path))
+		return -ENAMETOOLONG;
+	if (stat(addr.sun_path, &st) < 0)
+		return -errno;
+	if (!S_ISSOCK(st.st_mode))
+		return -EBADF;
+	*live = true;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	for (int waited = 0;; waited += CONNECT_RETRY_MS) {
+		if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0)
+			return fd;
+		ret = -errno;
+		if (ret != -EAGAIN)
+			break;
+		if (waited >= wait_ms) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		poll(NULL, 0, CONNECT_RETRY_MS);
+	}
+	close(fd);
+	if (ret == -ECONNREFUSED) {
+		*live = false;
+		unlink(addr.sun_path);
+	}
+	return ret;
+}
+
+static int timeout_ms(void)
+{
+	const char *env = getenv("WG_UAPI_TIMEOUT");
+	uint64_t seconds;
+
+	if (!env || parse_u64(env, INT_MAX / 1000, &seconds) || !seconds)
+		seconds = DEFAULT_TIMEOUT_SECONDS;
+	return (int)seconds * 1000;
+}
+
+struct connection {
+	int fd;
+	int timeout_ms;
+};
+
+/* Waits until the socket is ready for `events'; the timeout counts from the last progress. */
+static int wait_for(const struct connection *c, short events)
+{
+	struct pollfd pfd = { .fd = c->fd, .events = events };
+	int n = poll(&pfd, 1, c->timeout_ms);
+
+	if (n < 0)
+		return errno == EINTR ? 0 : -errno;
+	return n ? 0 : -ETIMEDOUT;
+}
+
+/* MSG_NOSIGNAL: a daemon that hangs up early yields -EPIPE, not a SIGPIPE that kills wg. */
+static int send_all(void *ctx, const char *data, size_t len)
+{
+	const struct connection *c = ctx;
+	ssize_t n;
+	int ret;
+
+	while (len) {
+		n = send(c->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n >= 0) {
+			data += n;
+			len -= (size_t)n;
+			continue;
+		}
+		if (errno == ECONNRESET)
+			return -EPIPE;
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			return -errno;
+		ret = wait_for(c, POLLOUT);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int socket_fill(void *ctx, char *buf, size_t len)
+{
+	const struct connection *c = ctx;
+	ssize_t n;
+	int ret;
+
+	for (;;) {
+		n = recv(c->fd, buf, len, MSG_DONTWAIT);
+		if (n >= 0)
+			return (int)n;
+		if (errno == ECONNRESET)
+			return 0;
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			return -errno;
+		ret = wait_for(c, POLLIN);
+		if (ret)
+			return ret;
+	}
+}
+
+static bool uapi_serves(const char *ifname)
+{
+	bool live;
+	int fd = uapi_connect(ifname, &live, 0);
+
+	if (fd >= 0)
+		close(fd);
+	return live;
+}
+
+static int uapi_list(struct name_list *names)
+{
+	const size_t suffix_len = strlen(SOCKET_SUFFIX);
+	char name[IFNAMSIZ];
+	struct dirent *ent;
+	int ret = 0;
+	DIR *dir = opendir(SOCKET_DIR);
+
+	if (!dir)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+	for (;;) {
+		size_t len;
+
+		errno = 0;
+		ent = readdir(dir);
+		if (!ent) {
+			ret = -errno;
+			break;
+		}
+		len = strlen(ent->d_name);
+		if (len <= suffix_len || len - suffix_len >= sizeof(name) ||
+		    strcmp(ent->d_name + len - suffix_len, SOCKET_SUFFIX))
+			continue;
+		memcpy(name, ent->d_name, len - suffix_len);
+		name[len - suffix_len] = '\0';
+		if (!uapi_serves(name))
+			continue;
+		ret = name_list_add(names, name);
+		if (ret)
+			break;
+	}
+	closedir(dir);
+	return ret;
+}
+
+/*
+ * A daemon that rejects a line may answer and hang up before reading the rest, so a failed
+ * send is followed by reading that answer: its errno says more than EPIPE. A daemon that hangs
+ * up without answering gets -EPROTO whether or not our send noticed first.
+ */
+static int exchange(const char *ifname, const struct wg_device *change, struct wg_device **dev)
+{
+	static const char get_request[] = "get=1\n\n";
+	struct connection c = { .timeout_ms = timeout_ms() };
+	struct uapi_writer w = { .flush = send_all, .ctx = &c };
+	struct reply_reader *r = NULL;
+	bool live;
+	int sent, ret;
+
+	c.fd = uapi_connect(ifname, &live, c.timeout_ms);
+	if (c.fd < 0)
+		return c.fd;
+	if (change)
+		sent = uapi_format_set(&w, change);
+	else
+		sent = send_all(&c, get_request, sizeof(get_request) - 1);
+	uapi_writer_release(&w);
+	ret = sent;
+	if (sent && sent != -EPIPE)
+		goto out;
+	r = reader_new(socket_fill, &c);
+	if (!r)
+		ret = -ENOMEM;
+	else if (change)
+		ret = read_reply(r, NULL, NULL, true);
+	else
+		ret = read_get_reply(r, dev);
+	if (!ret && sent) {
+		if (dev) {
+			device_free(*dev);
+			*dev = NULL;
+		}
+		ret = sent;
+	}
+out:
+	reader_free(r);
+	close(c.fd);
+	return ret;
+}
+
+static int uapi_get(struct wg_device **dev, const char *ifname)
+{
+	int ret = exchange(ifname, NULL, dev);
+
+	if (!ret)
+		snprintf((*dev)->name, sizeof((*dev)->name), "%s", ifname);
+	return ret;
+}
+
+static int uapi_set(const struct wg_device *dev)
+{
+	return exchange(dev->name, dev, NULL);
+}
+
+/* wireguard-go rejects allowed_ip=-…; ipc.c then rewrites the peer's whole list instead. */
+static bool uapi_supports_allowedip_removal(const char *ifname)
+{
+	(void)ifname;
+	return false;
+}
 
 const struct wg_backend backend_uapi = {
-	.name = "uapi", .serves = uapi_serves, .list = uapi_list, .get = uapi_get, .set = uapi_set,
-	.supports_allowedip_removal = uapi_removal,
+	.name = "uapi",
+	.serves = uapi_serves,
+	.list = uapi_list,
+	.get = uapi_get,
+	.set = uapi_set,
+	.supports_allowedip_removal = uapi_supports_allowedip_removal,
 };

@@ -1,0 +1,151 @@
+# tests/lib/netns.sh: namespaces, veth links and wireguard-go daemons for tests needing two hosts.
+# shellcheck shell=bash
+#
+# Source tests/lib/test.sh first, then call netns_private_rundir "$@" at the top level of the
+# test file. It re-executes the file in a mount namespace of its own with a private tmpfs on
+# the UAPI socket directory, so the sockets the test creates are invisible to the host and to
+# other tests, and interface names only need to be unique within the test; its network
+# namespaces are likewise named in a private /var/run/netns. Everything created
+# through these helpers (namespaces, daemons, the temporary directory) is removed on exit, also
+# when the test fails or is interrupted.
+#
+#   netns_private_rundir "$@"          enter the private mount namespace (skips unless root)
+#   netns_new VAR                      create a namespace, store its name in VAR
+#   netns_link NS1 NS2 A4 B4 A6 B6     veth pair veth-a (NS1) / veth-b (NS2) with /24 and /64
+#   netns_wg_start NS IFNAME           start wireguard-go IFNAME inside NS, wait for its socket
+#   netns_wait_socket IFNAME           wait until RUNDIR/IFNAME.sock is a socket
+#   netns_genkey / netns_genpsk        print a new key
+#   netns_pubkey                       private key on stdin, public key on stdout
+#   NETNS_TMP                          a temporary directory, removed at exit
+#   NETNS_RUNDIR                       the socket directory (RUNSTATEDIR/wireguard)
+#
+# Keys come from NETNS_KEY_WG (a wg binary) when set; otherwise from $WG when its genkey and
+# pubkey work (and agree with the original's pubkey), else from the original at $ORIG_WG.
+
+NETNS_RUNDIR="${NETNS_RUNDIR:-/var/run/wireguard}"
+NETNS_NSDIR=/var/run/netns # where `ip netns' keeps its namespace files
+NETNS_PREFIX="${NETNS_PREFIX:-wgt}"
+NETNS_LIST=()
+NETNS_PIDS=()
+NETNS_COUNT=0
+NETNS_TMP=""
+NETNS_KEY_WG="${NETNS_KEY_WG:-}"
+
+netns_private_rundir() {
+	require_root
+	require_cmd unshare mount ip
+	if [[ ${NETNS_IN_PRIVATE_MOUNTS:-} != "$$" ]]; then
+		if ! unshare --mount true 2>/dev/null; then
+			skip "$TEST_FILE" "unshare --mount is not permitted here"
+			exit 0
+		fi
+		# exec keeps the PID, so the marker proves this very process made the namespace.
+		NETNS_IN_PRIVATE_MOUNTS=$$ exec unshare --mount --propagation private -- \
+			"$BASH" "$0" "$@"
+	fi
+	# The namespace files get a private directory too, so the host's `ip netns list' never
+	# shows entries whose bind mounts it cannot see.
+	mkdir -p "$NETNS_RUNDIR" "$NETNS_NSDIR" || exit 1
+	if ! mount -t tmpfs -o mode=0755 wg-test-rundir "$NETNS_RUNDIR" ||
+		! mount -t tmpfs -o mode=0755 wg-test-netns "$NETNS_NSDIR"; then
+		fail "$TEST_FILE" "could not mount private tmpfs on $NETNS_RUNDIR and $NETNS_NSDIR"
+		exit 1
+	fi
+	NETNS_TMP="$(mktemp -d)" || exit 1
+	netns_pick_key_wg
+	trap netns_cleanup EXIT
+	trap 'exit 130' INT TERM
+}
+
+netns_any_alive() {
+	local pid
+	for pid; do
+		kill -0 "$pid" 2>/dev/null && return 0
+	done
+	return 1
+}
+
+# Kills what the test started by PID (politely, then not), deletes its namespaces.
+netns_cleanup() {
+	local rc=$? ns pid tries
+	trap - EXIT
+	for ns in "${NETNS_LIST[@]}"; do
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do
+			NETNS_PIDS+=("$pid")
+		done
+	done
+	if [[ ${#NETNS_PIDS[@]} -gt 0 ]]; then
+		kill "${NETNS_PIDS[@]}" 2>/dev/null
+		for ((tries = 0; tries < 50; ++tries)); do
+			netns_any_alive "${NETNS_PIDS[@]}" || break
+			sleep 0.1
+		done
+		kill -KILL "${NETNS_PIDS[@]}" 2>/dev/null
+	fi
+	for ns in "${NETNS_LIST[@]}"; do
+		ip netns delete "$ns" 2>/dev/null
+	done
+	[[ -n $NETNS_TMP ]] && rm -rf "$NETNS_TMP"
+	exit "$rc"
+}
+
+netns_new() {
+	local name="${NETNS_PREFIX}$$-$((++NETNS_COUNT))"
+	ip netns add "$name" || return 1
+	NETNS_LIST+=("$name")
+	ip -n "$name" link set lo up || return 1
+	printf -v "$1" '%s' "$name"
+}
+
+netns_link() {
+	local ns1="$1" ns2="$2" a4="$3" b4="$4" a6="$5" b6="$6"
+	ip -n "$ns1" link add veth-a type veth peer name veth-b netns "$ns2" || return 1
+	ip -n "$ns1" address add "$a4/24" dev veth-a || return 1
+	ip -n "$ns2" address add "$b4/24" dev veth-b || return 1
+	ip -n "$ns1" address add "$a6/64" dev veth-a nodad || return 1
+	ip -n "$ns2" address add "$b6/64" dev veth-b nodad || return 1
+	ip -n "$ns1" link set veth-a up || return 1
+	ip -n "$ns2" link set veth-b up
+}
+
+netns_wait_socket() {
+	local tries
+	for ((tries = 0; tries < 100; ++tries)); do
+		[[ -S $NETNS_RUNDIR/$1.sock ]] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# wireguard-go daemonises; the PIDs new in the namespace afterwards are the daemon's.
+netns_wg_start() {
+	local ns="$1" ifname="$2" before pid
+	before=" $(ip netns pids "$ns" | tr '\n' ' ') "
+	if ! ip netns exec "$ns" wireguard-go "$ifname" >>"$NETNS_TMP/wireguard-go.log" 2>&1; then
+		printf '# wireguard-go %s failed:\n' "$ifname"
+		sed 's/^/#   /' "$NETNS_TMP/wireguard-go.log"
+		return 1
+	fi
+	for pid in $(ip netns pids "$ns"); do
+		[[ $before == *" $pid "* ]] || NETNS_PIDS+=("$pid")
+	done
+	netns_wait_socket "$ifname"
+}
+
+# Chooses the wg that makes keys once, outside any subshell, so the choice sticks.
+netns_pick_key_wg() {
+	local key pub
+	[[ -n $NETNS_KEY_WG ]] && return 0
+	NETNS_KEY_WG="$ORIG_WG"
+	key="$("$WG" genkey 2>/dev/null)"
+	pub="$(printf '%s\n' "$key" | "$WG" pubkey 2>/dev/null)"
+	[[ $key =~ ^[A-Za-z0-9+/]{43}=$ && $pub =~ ^[A-Za-z0-9+/]{43}=$ ]] || return 0
+	if [[ -x $ORIG_WG && $pub != "$(printf '%s\n' "$key" | "$ORIG_WG" pubkey)" ]]; then
+		return 0
+	fi
+	NETNS_KEY_WG="$WG"
+}
+
+netns_genkey() { "$NETNS_KEY_WG" genkey; }
+netns_genpsk() { "$NETNS_KEY_WG" genpsk; }
+netns_pubkey() { "$NETNS_KEY_WG" pubkey; }
