@@ -13,9 +13,14 @@ SYSCONFDIR ?= /etc
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 RUNSTATEDIR ?= /var/run
-BASHCOMPDIR ?= $(or $(shell $(PKG_CONFIG) --variable=completionsdir bash-completion 2>/dev/null),$(PREFIX)/share/bash-completion/completions)
-SYSTEMDUNITDIR ?= $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir systemd 2>/dev/null),$(PREFIX)/lib/systemd/system)
-WITH_WGQUICK ?= yes
+ifeq ($(origin BASHCOMPDIR),undefined)
+BASHCOMPDIR := $(or $(shell $(PKG_CONFIG) --variable=completionsdir bash-completion 2>/dev/null),$(PREFIX)/share/bash-completion/completions)
+endif
+ifeq ($(origin SYSTEMDUNITDIR),undefined)
+SYSTEMDUNITDIR := $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir systemd 2>/dev/null),$(PREFIX)/lib/systemd/system)
+endif
+# yes, no, or empty to decide from this system (see "make install" below)
+WITH_WGQUICK ?=
 WITH_BASHCOMPLETION ?=
 WITH_SYSTEMDUNITS ?=
 FUZZ_SECONDS ?= 60
@@ -89,13 +94,46 @@ fuzz:
 demo: all
 	tests/demo
 
+# ---- install and uninstall ----
+# An empty WITH_* switch is decided here: wg-quick when bash is there to run it, the completions
+# when bash-completion is installed, the units when systemd is. Uninstall takes the same
+# decisions, so it removes exactly what install with the same variables put in place.
+with = $(if $(filter yes no,$(1)),$(1),$(if $(1),$(error $(2) must be yes, no or empty),$(3)))
+pkg_exists = $(shell $(PKG_CONFIG) --exists $(1) 2>/dev/null && echo yes)
+use_wgquick = $(call with,$(WITH_WGQUICK),WITH_WGQUICK,$(if $(wildcard \
+	$(DESTDIR)$(BINDIR)/bash $(DESTDIR)/bin/bash $(BINDIR)/bash /bin/bash),yes,no))
+use_bashcompletion = $(call with,$(WITH_BASHCOMPLETION),WITH_BASHCOMPLETION,$(if \
+	$(wildcard $(BASHCOMPDIR))$(call pkg_exists,bash-completion),yes,no))
+use_systemdunits = $(call with,$(WITH_SYSTEMDUNITS),WITH_SYSTEMDUNITS,$(if \
+	$(wildcard $(SYSTEMDUNITDIR))$(call pkg_exists,systemd),yes,no))
+
+# SOURCE:DESTINATION:MODE of every file to install.
+install_files = src/wg/wg:$(BINDIR)/wg:0755 man/wg.8:$(MANDIR)/man8/wg.8:0644 \
+	$(if $(filter yes,$(use_bashcompletion)),completion/wg.bash-completion:$(BASHCOMPDIR)/wg:0644) \
+	$(if $(filter yes,$(use_wgquick)),$(install_wgquick_files))
+install_wgquick_files = src/wg-quick/wg-quick:$(BINDIR)/wg-quick:0755 \
+	man/wg-quick.8:$(MANDIR)/man8/wg-quick.8:0644 \
+	$(if $(filter yes,$(use_bashcompletion)),completion/wg-quick.bash-completion:$(BASHCOMPDIR)/wg-quick:0644) \
+	$(if $(filter yes,$(use_systemdunits)),$(foreach unit,wg-quick@.service wg-quick.target,\
+		src/wg-quick/$(unit):$(SYSTEMDUNITDIR)/$(unit):0644))
+install_field = $(word $(1),$(subst :, ,$(2)))
+define newline
+
+
+endef
+
 install: all
-	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MANDIR)/man8"
-	install -m 0755 src/wg/wg "$(DESTDIR)$(BINDIR)/wg"
-	install -m 0644 man/wg.8 "$(DESTDIR)$(MANDIR)/man8/wg.8"
+	$(eval install_list := $(strip $(install_files)))
+	install -d -m 0755 $(sort $(foreach f,$(install_list),"$(DESTDIR)$(dir $(call install_field,2,$(f)))"))
+	$(foreach f,$(install_list),install -m $(call install_field,3,$(f)) $(call install_field,1,$(f)) \
+		"$(DESTDIR)$(call install_field,2,$(f))"$(newline))
+	$(if $(filter yes,$(use_wgquick)),install -d -m 0700 "$(DESTDIR)$(SYSCONFDIR)/wireguard")
 
 uninstall:
-	rm -f "$(DESTDIR)$(BINDIR)/wg" "$(DESTDIR)$(MANDIR)/man8/wg.8"
+	$(eval install_list := $(strip $(install_files)))
+	rm -f $(foreach f,$(install_list),"$(DESTDIR)$(call install_field,2,$(f))")
+	$(if $(filter yes,$(use_wgquick)),[ ! -d "$(DESTDIR)$(SYSCONFDIR)/wireguard" ] || \
+		rmdir --ignore-fail-on-non-empty "$(DESTDIR)$(SYSCONFDIR)/wireguard")
 
 clean:
 	rm -rf build src/wg/wg
