@@ -50,6 +50,70 @@ int ipc_get_device(struct wg_device **dev, const char *ifname)
 	return backend_for(ifname)->get(dev, ifname);
 }
 
+/*
+ * Emulating incremental allowed IPs. A backend that cannot remove single prefixes gets the
+ * whole list the peer should end up with, and replaces the peer's list with it. That list is
+ * worked out the way the kernel would apply the request: start from what the peer has now,
+ * replay every earlier entry of this request for the same peer in order, then apply this
+ * entry's additions and removals in order.
+ */
+struct prefix_list {
+	struct wg_allowedip *first;
+};
+
+static struct wg_allowedip **list_find(struct prefix_list *list, const struct wg_allowedip *prefix)
+{
+	struct wg_allowedip **link;
+
+	for (link = &list->first; *link; link = &(*link)->next) {
+		if (allowedip_equal(*link, prefix))
+			return link;
+	}
+	return NULL;
+}
+
+static int list_add(struct wg_device *dev, struct prefix_list *list,
+		    const struct wg_allowedip *prefix)
+{
+	struct wg_allowedip **link = &list->first, *copy;
+
+	if (list_find(list, prefix))
+		return 0;
+	while (*link)
+		link = &(*link)->next;
+	/* a scratch peer owns nothing: the arena owns the memory, the list only links it */
+	copy = peer_add_allowedip(dev, &(struct wg_peer){ 0 });
+	if (!copy)
+		return -ENOMEM;
+	*copy = *prefix;
+	copy->next = NULL;
+	copy->flags = 0;
+	*link = copy;
+	return 0;
+}
+
+/* Applies one request entry for the peer to the list, as the kernel would. */
+static int list_apply(struct wg_device *dev, struct prefix_list *list, const struct wg_peer *entry)
+{
+	if (entry->flags & (PEER_REMOVE_ME | PEER_REPLACE_ALLOWEDIPS))
+		list->first = NULL;
+	if (entry->flags & PEER_REMOVE_ME)
+		return 0;
+	for_each_allowedip(entry, aip) {
+		struct wg_allowedip **found;
+		int ret;
+
+		if (!(aip->flags & ALLOWEDIP_REMOVE_ME)) {
+			ret = list_add(dev, list, aip);
+			if (ret)
+				return ret;
+		} else if ((found = list_find(list, aip))) {
+			*found = (*found)->next;
+		}
+	}
+	return 0;
+}
+
 static bool has_allowedip_removals(const struct wg_peer *peer)
 {
 	for_each_allowedip(peer, aip) {
@@ -59,65 +123,14 @@ static bool has_allowedip_removals(const struct wg_peer *peer)
 	return false;
 }
 
-/* Does list hold prefix (ignoring entries marked for removal)? */
-static bool list_has(const struct wg_allowedip *list, const struct wg_allowedip *prefix)
-{
-	for (; list; list = list->next) {
-		if (!(list->flags & ALLOWEDIP_REMOVE_ME) && allowedip_equal(list, prefix))
-			return true;
-	}
-	return false;
-}
-
-/*
- * The backend cannot remove single allowed IPs, so turn the peer's `+'/`-' update into the
- * full list it should end up with and replace the list instead. `base' is what the peer has
- * now (NULL for none).
- */
-static int rewrite_incremental(struct wg_device *dev, struct wg_peer *peer,
-			       const struct wg_allowedip *base)
-{
-	struct wg_allowedip *changes = peer->first_allowedip;
-
-	peer->first_allowedip = peer->last_allowedip = NULL;
-	for (; base; base = base->next) {
-		struct wg_allowedip *keep;
-		bool removed = false;
-
-		for (const struct wg_allowedip *c = changes; c; c = c->next)
-			removed = removed || ((c->flags & ALLOWEDIP_REMOVE_ME) && allowedip_equal(c, base));
-		if (removed || list_has(peer->first_allowedip, base))
-			continue;
-		keep = peer_add_allowedip(dev, peer);
-		if (!keep)
-			return -ENOMEM;
-		*keep = *base;
-		keep->next = NULL;
-		keep->flags = 0;
-	}
-	for (const struct wg_allowedip *c = changes; c; c = c->next) {
-		struct wg_allowedip *add;
-
-		if ((c->flags & ALLOWEDIP_REMOVE_ME) || list_has(peer->first_allowedip, c))
-			continue;
-		add = peer_add_allowedip(dev, peer);
-		if (!add)
-			return -ENOMEM;
-		*add = *c;
-		add->next = NULL;
-	}
-	peer->flags |= PEER_REPLACE_ALLOWEDIPS;
-	return 0;
-}
-
 static int emulate_allowedip_removal(const struct wg_backend *backend, struct wg_device *dev)
 {
 	struct wg_device *running = NULL;
 	int ret = 0;
 
 	for_each_peer(dev, peer) {
-		const struct wg_allowedip *base = NULL;
-		const struct wg_peer *earlier, *now;
+		struct prefix_list list = { NULL };
+		const struct wg_peer *now;
 
 		if ((peer->flags & (PEER_REPLACE_ALLOWEDIPS | PEER_REMOVE_ME)) ||
 		    !has_allowedip_removals(peer))
@@ -127,19 +140,24 @@ static int emulate_allowedip_removal(const struct wg_backend *backend, struct wg
 			if (ret)
 				return ret;
 		}
-		/* an earlier entry for the same peer in this request already set its list */
-		earlier = NULL;
-		for (const struct wg_peer *p = dev->first_peer; p != peer; p = p->next) {
-			if (!memcmp(p->public_key, peer->public_key, WG_KEY_LEN) &&
-			    (p->flags & PEER_REPLACE_ALLOWEDIPS))
-				earlier = p;
-		}
 		now = (dev->flags & DEVICE_REPLACE_PEERS) ? NULL :
 							    device_find_peer(running, peer->public_key);
-		base = earlier ? earlier->first_allowedip : now ? now->first_allowedip : NULL;
-		ret = rewrite_incremental(dev, peer, base);
+		for (const struct wg_allowedip *aip = now ? now->first_allowedip : NULL; aip && !ret;
+		     aip = aip->next)
+			ret = list_add(dev, &list, aip);
+		for (const struct wg_peer *p = dev->first_peer; p != peer && !ret; p = p->next) {
+			if (!memcmp(p->public_key, peer->public_key, WG_KEY_LEN))
+				ret = list_apply(dev, &list, p);
+		}
+		if (!ret)
+			ret = list_apply(dev, &list, peer);
 		if (ret)
 			break;
+		peer->first_allowedip = list.first;
+		peer->last_allowedip = list.first;
+		while (peer->last_allowedip && peer->last_allowedip->next)
+			peer->last_allowedip = peer->last_allowedip->next;
+		peer->flags |= PEER_REPLACE_ALLOWEDIPS;
 	}
 	device_free(running);
 	return ret;
