@@ -1,4 +1,5 @@
-# tests/lib/netns.sh: namespaces, veth links and wireguard-go daemons for tests needing two hosts.
+# tests/lib/netns.sh: namespaces, veth links and WireGuard interfaces (wireguard-go or kernel)
+# for tests needing two hosts.
 # shellcheck shell=bash
 #
 # Source tests/lib/test.sh first, then call netns_private_rundir "$@" at the top level of the
@@ -12,12 +13,22 @@
 #   netns_private_rundir "$@"          enter the private mount namespace (skips unless root)
 #   netns_new VAR                      create a namespace, store its name in VAR
 #   netns_link NS1 NS2 A4 B4 A6 B6     veth pair veth-a (NS1) / veth-b (NS2) with /24 and /64
-#   netns_wg_start NS IFNAME           start wireguard-go IFNAME inside NS, wait for its socket
+#   netns_use_dataplane                let netns_wg_start use WG_DATAPLANE (see below); skips
+#                                      unless that data plane is available
+#   netns_wg_start NS IFNAME           a WireGuard interface IFNAME inside NS: wireguard-go (wait
+#                                      for its socket) or a kernel interface, brought up at once
 #   netns_wait_socket IFNAME           wait until RUNDIR/IFNAME.sock is a socket
 #   netns_genkey / netns_genpsk        print a new key
 #   netns_pubkey                       private key on stdin, public key on stdout
 #   NETNS_TMP                          a temporary directory, removed at exit
 #   NETNS_RUNDIR                       the socket directory (RUNSTATEDIR/wireguard)
+#
+# Data planes: netns_wg_start starts wireguard-go unless the test file called
+# netns_use_dataplane, which reads WG_DATAPLANE: `kernel' (`ip link add ... type wireguard') or
+# `wireguard-go'; unset, the kernel when a fresh network namespace can create such a link, else
+# wireguard-go. It exports the choice, so the file re-executed in its mount namespace and the
+# helpers (tests/lib/diff.sh: the kernel keeps peers in order) see the same. A kernel interface
+# is brought up at once: like wireguard-go, it then holds its UDP port from the start.
 #
 # Keys come from NETNS_KEY_WG (a wg binary) when set; otherwise from $WG when its genkey and
 # pubkey work (and agree with the original's pubkey), else from the original at $ORIG_WG.
@@ -30,6 +41,39 @@ NETNS_PIDS=()
 NETNS_COUNT=0
 NETNS_TMP=""
 NETNS_KEY_WG="${NETNS_KEY_WG:-}"
+NETNS_DATAPLANE=wireguard-go
+
+# Succeeds when a new network namespace can hold a kernel WireGuard interface. Only root can
+# tell; anyone else gets wireguard-go and skips for want of root later.
+netns_kernel_has_wireguard() {
+	[[ $(id -u) -eq 0 ]] && command -v unshare >/dev/null 2>&1 &&
+		unshare --net ip link add wgprobe0 type wireguard 2>/dev/null
+}
+
+netns_use_dataplane() {
+	local wanted="${WG_DATAPLANE:-}" why
+	case "$wanted" in
+	"" | kernel)
+		if netns_kernel_has_wireguard; then
+			WG_DATAPLANE=kernel
+		elif [[ -n $wanted ]]; then
+			why="no network namespace here can hold a kernel WireGuard interface"
+			skip "$TEST_FILE" "WG_DATAPLANE=kernel, but $why (no module, or not root)"
+			exit 0
+		else
+			WG_DATAPLANE=wireguard-go
+		fi
+		;;
+	wireguard-go) ;;
+	*)
+		fail "$TEST_FILE" "WG_DATAPLANE must be kernel or wireguard-go, not '$wanted'"
+		exit 1
+		;;
+	esac
+	export WG_DATAPLANE
+	[[ $WG_DATAPLANE == kernel ]] || require_cmd wireguard-go
+	NETNS_DATAPLANE="$WG_DATAPLANE"
+}
 
 netns_private_rundir() {
 	require_root
@@ -120,6 +164,10 @@ netns_wait_socket() {
 # wireguard-go daemonises; the PIDs new in the namespace afterwards are the daemon's.
 netns_wg_start() {
 	local ns="$1" ifname="$2" before pid
+	if [[ $NETNS_DATAPLANE == kernel ]]; then
+		ip -n "$ns" link add "$ifname" type wireguard && ip -n "$ns" link set "$ifname" up
+		return
+	fi
 	before=" $(ip netns pids "$ns" | tr '\n' ' ') "
 	if ! ip netns exec "$ns" wireguard-go "$ifname" >>"$NETNS_TMP/wireguard-go.log" 2>&1; then
 		printf '# wireguard-go %s failed:\n' "$ifname"

@@ -39,7 +39,7 @@ run() {
 	o="$(mktemp)"; e="$(mktemp)"
 	"$@" >"$o" 2>"$e"
 	RC=$?
-	OUT="$(cat "$o")"; ERR="$(cat "$e")"
+	OUT="$(<"$o")"; ERR="$(<"$e")"
 	rm -f "$o" "$e"
 }
 

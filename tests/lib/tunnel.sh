@@ -1,11 +1,12 @@
-# tests/lib/tunnel.sh: two namespaces joined by veth with a wireguard-go interface in each, for
-# tests that need a real handshake. Configuring WireGuard itself is left to the test.
+# tests/lib/tunnel.sh: two namespaces joined by veth with a WireGuard interface in each (from
+# netns_wg_start: wireguard-go or the kernel's), for tests that need a real handshake.
+# Configuring WireGuard itself is left to the test.
 # shellcheck shell=bash
 #
 # Source tests/lib/test.sh and tests/lib/netns.sh first and call netns_private_rundir "$@".
 #
 #   tunnel_setup              TUN_A/TUN_B namespaces, veth 198.51.100.1|2 and 2001:db8:1::1|2,
-#                             wireguard-go wga in TUN_A and wgb in TUN_B, their keys in
+#                             interface wga in TUN_A and wgb in TUN_B, their keys in
 #                             TUN_KEY_A/TUN_PUB_A, TUN_KEY_B/TUN_PUB_B and one TUN_PSK
 #   tunnel_up                 10.77.0.1/24 fd77::1/64 on wga, .2 and ::2 on wgb; both links up
 #   tunnel_ping NS ADDR [OPTION...]

@@ -1,7 +1,8 @@
 #!/bin/bash
-# tests/netns/cli-conf.sh: setconf, addconf and syncconf on wireguard-go, each result read back
-# through showconf: what each resets, keeps, adds and removes; syncconf leaves a connected peer's
-# session alone; a 1,000-peer setconf reads back exactly.
+# tests/netns/cli-conf.sh: setconf, addconf and syncconf on WireGuard interfaces (wireguard-go or
+# the kernel's, see netns_use_dataplane), each result read back through showconf: what each
+# resets, keeps, adds and removes; syncconf leaves a connected peer's session alone; a 1,000-peer
+# setconf reads back exactly. Peer order is compared too on the kernel, which keeps it.
 # shellcheck source=tests/lib/test.sh
 source "$(dirname "$0")/../lib/test.sh"
 # shellcheck source=tests/lib/netns.sh
@@ -11,11 +12,12 @@ source "$TESTS_DIR/lib/tunnel.sh"
 # shellcheck source=tests/lib/diff.sh
 source "$TESTS_DIR/lib/diff.sh"
 
-require_cmd wireguard-go ping "$WG"
+netns_use_dataplane
+require_cmd ping "$WG"
 netns_private_rundir "$@"
 
 if ! tunnel_setup || ! netns_wg_start "$TUN_A" wgc || ! netns_wg_start "$TUN_A" wgk; then
-	fail setup "could not create the namespaces and daemons"
+	fail setup "could not create the namespaces and interfaces"
 	finish
 fi
 CONF="$NETNS_TMP/conf"

@@ -1,9 +1,13 @@
 #!/bin/bash
-# tests/netns/diff-views.sh: our wg and the original read the same wireguard-go interfaces and
-# must print byte-identical views: pretty (colour off and on, keys hidden and shown), dump,
-# showconf, every single field, interfaces, errors for a missing interface, and pubkey.
+# tests/netns/diff-views.sh: our wg and the original read the same WireGuard interfaces
+# (wireguard-go or the kernel's, see netns_use_dataplane) and must print byte-identical views:
+# pretty (colour off and on, keys hidden and shown, on a terminal unless DIFF_VIEWS_TTY=0),
+# dump, showconf, every single field, interfaces, errors for a missing interface, and pubkey.
 # Deliberate difference: `show all endpoints' names the interface on every line, as upstream
 # does; that view is checked on its own.
+#
+# DIFF_VIEWS_TTY=0 leaves out the views on a pseudo-terminal (they need script(1)): the test VM
+# has no script(1), and what a terminal changes does not depend on the data plane.
 # shellcheck source=tests/lib/test.sh
 source "$(dirname "$0")/../lib/test.sh"
 # shellcheck source=tests/lib/netns.sh
@@ -13,7 +17,9 @@ source "$TESTS_DIR/lib/tunnel.sh"
 # shellcheck source=tests/lib/diff.sh
 source "$TESTS_DIR/lib/diff.sh"
 
-require_cmd wireguard-go ping script "$WG"
+netns_use_dataplane
+require_cmd ping "$WG"
+[[ ${DIFF_VIEWS_TTY:-1} == 0 ]] || require_cmd script
 if [[ ! -x $ORIG_WG ]]; then
 	skip "$TEST_FILE" "the original wg ($ORIG_WG) is not installed"
 	exit 0
@@ -25,7 +31,7 @@ diff_setup || exit 1
 # transfer counters stay 0 while the two programs read them.
 if ! tunnel_setup || ! netns_wg_start "$TUN_A" wgc || ! netns_new NS_D ||
 	! netns_wg_start "$NS_D" wgd; then
-	fail setup "could not create the namespaces and daemons"
+	fail setup "could not create the namespaces and interfaces"
 	finish
 fi
 CONF="$NETNS_TMP/conf"
@@ -126,24 +132,32 @@ if ! tunnel_up || ! tunnel_ping "$TUN_A" 10.77.0.2 -s 1300 ||
 	finish
 fi
 
-DIFF_NS="$TUN_A"
-INTERFACES=(wga wgb wgc wgd)
+# Where the views are read: "NAMESPACE NAME IFNAME..." per group. wireguard-go's sockets are
+# visible from every namespace, so TUN_A sees all four; a kernel interface only from its own.
+if [[ $WG_DATAPLANE == kernel ]]; then
+	VIEW_GROUPS=("$TUN_A a wga wgc" "$TUN_B b wgb" "$NS_D d wgd")
+else
+	VIEW_GROUPS=("$TUN_A a wga wgb wgc wgd")
+fi
 FIELDS=(public-key private-key listen-port fwmark peers preshared-keys endpoints allowed-ips
 	latest-handshakes transfer persistent-keepalive dump)
 
-# compare_views TAG [all]: the pretty views of every interface under DIFF_ENV; with `all',
-# every other view too (the variables must not change those).
-compare_views() {
-	local tag="$1" ifname field
-	diff_check "$tag: wg"
-	diff_check "$tag: show" show
-	diff_check "$tag: show all" show all
-	for ifname in "${INTERFACES[@]}"; do
+# compare_group TAG VIEWS NS NAME IFNAME...: compare_views for the interfaces of namespace NS;
+# the views of all interfaces at once are named after NAME when there is more than one group.
+compare_group() {
+	local tag="$1" views="$2" ifname field in=""
+	DIFF_NS="$3"
+	[[ ${#VIEW_GROUPS[@]} -eq 1 ]] || in=" (in $4)"
+	shift 4
+	diff_check "$tag: wg$in"
+	diff_check "$tag: show$in" show
+	diff_check "$tag: show all$in" show all
+	for ifname; do
 		diff_check "$tag: show $ifname" show "$ifname"
 	done
-	[[ ${2:-} == all ]] || return 0
-	diff_check "$tag: show interfaces" show interfaces
-	for ifname in "${INTERFACES[@]}"; do
+	[[ $views == all ]] || return 0
+	diff_check "$tag: show interfaces$in" show interfaces
+	for ifname; do
 		diff_check "$tag: showconf $ifname" showconf "$ifname"
 		for field in "${FIELDS[@]}"; do
 			diff_check "$tag: show $ifname $field" show "$ifname" "$field"
@@ -151,8 +165,19 @@ compare_views() {
 	done
 	for field in "${FIELDS[@]}"; do
 		[[ $field == endpoints ]] && continue
-		diff_check "$tag: show all $field" show all "$field"
+		diff_check "$tag: show all $field$in" show all "$field"
 	done
+}
+
+# compare_views TAG [all]: the pretty views of every interface under DIFF_ENV; with `all',
+# every other view too (the variables must not change those).
+compare_views() {
+	local group
+	for group in "${VIEW_GROUPS[@]}"; do
+		# shellcheck disable=SC2086 # the words of a group are the arguments
+		compare_group "$1" "${2:-}" $group
+	done
+	DIFF_NS="$TUN_A"
 }
 
 DIFF_ENV=()
@@ -168,12 +193,14 @@ compare_views "WG_COLOR_MODE=always WG_HIDE_KEYS=never" all
 DIFF_ENV=()
 
 # Colour by default on a terminal: `script' gives both a pseudo-terminal.
-DIFF_TTY=1
-compare_views "on a terminal"
-DIFF_ENV=(WG_COLOR_MODE=never)
-compare_views "on a terminal, WG_COLOR_MODE=never"
-DIFF_TTY=""
-DIFF_ENV=()
+if [[ ${DIFF_VIEWS_TTY:-1} != 0 ]]; then
+	DIFF_TTY=1
+	compare_views "on a terminal"
+	DIFF_ENV=(WG_COLOR_MODE=never)
+	compare_views "on a terminal, WG_COLOR_MODE=never"
+	DIFF_TTY=""
+	DIFF_ENV=()
+fi
 
 # Errors and odd arguments. Deliberate difference: our show usage also offers `json'.
 SHOW_USAGE="Usage: wg show { <interface> | all | interfaces } [public-key | private-key | \
@@ -210,17 +237,30 @@ check_pubkey "leading space" " $(netns_genkey)\n"
 DIFF_STDIN=/dev/null
 
 # show all endpoints: the interface name on every line (upstream), one line per peer.
-# (wireguard-go keeps no scope on an IPv6 endpoint, whichever wg set it.)
+# wireguard-go keeps no scope on an IPv6 endpoint, whichever wg set it; the kernel keeps it.
 endpoint_lines() {
+	local scoped='[fe80::1]:51000'
+	[[ $WG_DATAPLANE == kernel ]] && scoped='[fe80::1%lo]:51000'
 	printf 'wga\t%s\t198.51.100.2:51821\n' "$TUN_PUB_B"
 	printf 'wga\t%s\t(none)\n' "$P_NONE" "$P_QUIET"
 	printf 'wgb\t%s\t198.51.100.1:51820\n' "$TUN_PUB_A"
 	printf 'wgd\t%s\t%s\n' "${P_D[0]}" 192.0.2.1:51820 "${P_D[1]}" '[2001:db8::5]:123' \
-		"${P_D[2]}" '[::ffff:192.0.2.7]:9' "${P_D[3]}" '[fe80::1]:51000' \
+		"${P_D[2]}" '[::ffff:192.0.2.7]:9' "${P_D[3]}" "$scoped" \
 		"${P_D[4]}" '(none)' "${P_D[5]}" 203.0.113.255:65535 "${P_D[6]}" '(none)'
 }
-run diff_exec ours show all endpoints
-expect_eq "show all endpoints names the interface on every line" \
-	"rc=$RC$(sort <<<"$OUT")" "rc=0$(endpoint_lines | sort)"
+# all_endpoints: `show all endpoints' of every group, each status followed by its lines.
+# shellcheck disable=SC2317 # called through run
+all_endpoints() {
+	local group
+	for group in "${VIEW_GROUPS[@]}"; do
+		DIFF_NS="${group%% *}"
+		diff_exec ours show all endpoints
+		echo "rc=$?"
+	done
+	DIFF_NS="$TUN_A"
+}
+run all_endpoints
+expect_eq "show all endpoints names the interface on every line" "$(sort <<<"$OUT")" \
+	"$( (endpoint_lines && printf 'rc=0\n%.0s' "${VIEW_GROUPS[@]}") | sort)"
 
 finish

@@ -15,6 +15,8 @@ if [[ ${#files[@]} -eq 0 ]]; then
 fi
 for file in "${files[@]}"; do
 	name="$(basename "$file" .sh)"
+	# Static checks need no kernel; the host's netns layer runs them (the VM has no shellcheck).
+	[[ $name == wg-quick-lint ]] && continue
 	log="$NETNS_TMP/$name.log"
 	bash "$file" </dev/null >"$log" 2>&1
 	rc=$?
