@@ -72,6 +72,15 @@ wq "$NS" up "$(conf 'PostUp = kill -TERM $$')"
 expect_eq "a signal stops up with its status" "$RC" 143
 expect_clean "SIGTERM"
 
+# A key wg(8) refuses: the message names the configuration file and the line in it, although wg
+# reads the configuration through /dev/fd without wg-quick's own keys.
+BAD="$(conf "ListenPort = 70000")"
+wq "$NS" up "$BAD"
+check "a bad ListenPort fails up" test "$RC" != 0
+expect_eq "wg's message names the file and its line" "$(grep -F "$BAD" <<<"$ERR")" \
+	"$BAD:5: Port must be a number from 0 to 65535: \`70000'"
+expect_clean "bad ListenPort"
+
 wq "$NS" up "$(conf "PreUp = false")"
 expect_eq "a failing PreUp creates nothing" "$RC|$(wq_log)" "1|[#] false"
 expect_clean "failing PreUp"
