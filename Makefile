@@ -27,6 +27,9 @@ FUZZ_SECONDS ?= 60
 
 CC ?= cc
 CFLAGS ?= -O2 -g
+# Bind every symbol at start-up: the lazy-binding trampoline saves vector registers, which may
+# still hold key bytes, onto the stack where no wipe reaches them.
+WG_LDFLAGS := -Wl,-z,relro,-z,now
 SANITIZE ?=
 WERROR ?=
 

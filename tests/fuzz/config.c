@@ -1,0 +1,74 @@
+/* config.c: fuzz target: configuration text; whatever parses must print and read back alike. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "fuzz.h"
+
+#define NAME "fuzz.conf"
+
+static void on_warning(struct diag *diag, const char *message)
+{
+	(void)diag;
+	fuzz_check_message("warning", message);
+}
+
+/* "fuzz.conf:LINE: what": every error says where. */
+static void check_error(const char *error)
+{
+	const char *p = error + strlen(NAME ":");
+
+	fuzz_check_message("error", error);
+	if (strncmp(error, NAME ":", strlen(NAME ":")) || !isdigit((unsigned char)*p))
+		fuzz_fail("an error without file and line: %s", error);
+	while (isdigit((unsigned char)*p))
+		++p;
+	if (strncmp(p, ": ", 2) || !p[2])
+		fuzz_fail("an error without file and line: %s", error);
+}
+
+static struct wg_device *parse(const char *text, size_t len, struct diag *diag)
+{
+	struct wg_device *dev = config_parse_buffer(NAME, text, len, diag);
+
+	if (dev)
+		strcpy(dev->name, "wg0");
+	return dev;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct diag diag = { .warn = on_warning };
+	struct wg_device *dev = parse((const char *)data, size, &diag), *again, *diff;
+	char *conf, *conf_again;
+
+	if (!dev) {
+		check_error(diag.error);
+		return 0;
+	}
+	conf = fuzz_print_views(dev);
+	fuzz_build_requests(dev);
+
+	/* showconf's output is a configuration file, and a fixed point of parse-and-print */
+	again = parse(conf, strlen(conf), &diag);
+	if (!again)
+		fuzz_fail("showconf output does not parse: %s\n%s", diag.error, conf);
+	conf_again = fuzz_print_views(again);
+	if (strcmp(conf, conf_again))
+		fuzz_fail("showconf output changes when read back:\n%s\n--- read back:\n%s", conf,
+			  conf_again);
+
+	/* syncconf from the file to the device that reading it back described */
+	diff = device_sync_diff(dev, again);
+	if (!diff)
+		fuzz_fail("device_sync_diff failed");
+	fuzz_build_requests(diff);
+	device_free(diff);
+
+	free(conf);
+	free(conf_again);
+	device_free(again);
+	device_free(dev);
+	return 0;
+}
