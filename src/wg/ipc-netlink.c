@@ -148,6 +148,61 @@ int wgnl_reply_feed(const struct wgnl_reply *reply, const void *buf, size_t len)
 
 /* ---- Walking attributes ---- */
 
+/*
+ * libmnl's attribute accessors are calls into a shared library, and a dump of 100,000 peers
+ * makes a million of them: under emulation (the test VM) they took most of `wg show''s own
+ * time. The parser uses these inline copies instead, with the same checks.
+ */
+static inline uint16_t attr_type(const struct nlattr *attr)
+{
+	return attr->nla_type & NLA_TYPE_MASK;
+}
+
+static inline const void *attr_data(const struct nlattr *attr)
+{
+	return (const uint8_t *)attr + MNL_ATTR_HDRLEN;
+}
+
+static inline size_t attr_len(const struct nlattr *attr)
+{
+	return attr->nla_len - MNL_ATTR_HDRLEN;
+}
+
+/* What mnl_attr_validate2 checks for a type without rules of its own: exactly len bytes. */
+static inline bool attr_len_is(const struct nlattr *attr, size_t len)
+{
+	return attr_len(attr) == len;
+}
+
+static inline uint8_t attr_u8(const struct nlattr *attr)
+{
+	return *(const uint8_t *)attr_data(attr);
+}
+
+static inline uint16_t attr_u16(const struct nlattr *attr)
+{
+	uint16_t value;
+
+	memcpy(&value, attr_data(attr), sizeof(value));
+	return value;
+}
+
+static inline uint32_t attr_u32(const struct nlattr *attr)
+{
+	uint32_t value;
+
+	memcpy(&value, attr_data(attr), sizeof(value));
+	return value;
+}
+
+static inline uint64_t attr_u64(const struct nlattr *attr)
+{
+	uint64_t value;
+
+	memcpy(&value, attr_data(attr), sizeof(value));
+	return value;
+}
+
 typedef int (*attr_fn)(const struct nlattr *attr, void *data);
 
 /*
@@ -163,21 +218,23 @@ static int walk_attrs(const void *start, size_t len, attr_fn fn, void *data)
 
 	if (len > INT_MAX)
 		return -EINVAL;
-	while (mnl_attr_ok(attr, (int)rem)) {
+	/* mnl_attr_ok and mnl_attr_next */
+	while (rem >= (long)sizeof(*attr) && attr->nla_len >= sizeof(*attr) && attr->nla_len <= rem) {
 		ret = fn(attr, data);
 		if (ret)
 			return ret;
 		rem -= MNL_ALIGN(attr->nla_len);
-		attr = mnl_attr_next(attr);
+		attr = (const struct nlattr *)((const uint8_t *)attr + MNL_ALIGN(attr->nla_len));
 	}
 	return rem > 0 ? -EINVAL : 0;
 }
 
 static int walk_nested(const struct nlattr *nest, attr_fn fn, void *data)
 {
-	if (mnl_attr_validate(nest, MNL_TYPE_NESTED) < 0)
+	/* mnl_attr_validate for MNL_TYPE_NESTED: empty, or room for an attribute header */
+	if (attr_len(nest) && attr_len(nest) < MNL_ATTR_HDRLEN)
 		return -EINVAL;
-	return walk_attrs(mnl_attr_get_payload(nest), mnl_attr_get_payload_len(nest), fn, data);
+	return walk_attrs(attr_data(nest), attr_len(nest), fn, data);
 }
 
 /* The attributes of a message after its fixed header (genlmsghdr, ifinfomsg). */
@@ -191,17 +248,29 @@ static int walk_msg(const struct nlmsghdr *nlh, size_t header, attr_fn fn, void 
 			  data);
 }
 
+/* mnl_attr_validate: the integer types must be exactly their size. */
 static bool valid(const struct nlattr *attr, enum mnl_attr_data_type type)
 {
-	return mnl_attr_validate(attr, type) >= 0;
+	switch (type) {
+	case MNL_TYPE_U8:
+		return attr_len_is(attr, sizeof(uint8_t));
+	case MNL_TYPE_U16:
+		return attr_len_is(attr, sizeof(uint16_t));
+	case MNL_TYPE_U32:
+		return attr_len_is(attr, sizeof(uint32_t));
+	case MNL_TYPE_U64:
+		return attr_len_is(attr, sizeof(uint64_t));
+	default:
+		return mnl_attr_validate(attr, type) >= 0;
+	}
 }
 
 /* Keys count only at exactly their length; any other length reads as no key at all. */
 static bool read_key(const struct nlattr *attr, uint8_t key[WG_KEY_LEN])
 {
-	if (mnl_attr_validate2(attr, MNL_TYPE_BINARY, WG_KEY_LEN) < 0)
+	if (!attr_len_is(attr, WG_KEY_LEN))
 		return false;
-	memcpy(key, mnl_attr_get_payload(attr), WG_KEY_LEN);
+	memcpy(key, attr_data(attr), WG_KEY_LEN);
 	return true;
 }
 
@@ -223,27 +292,27 @@ struct allowedip_parse {
 static int allowedip_attr(const struct nlattr *attr, void *data)
 {
 	struct allowedip_parse *a = data;
-	size_t len = mnl_attr_get_payload_len(attr);
+	size_t len = attr_len(attr);
 
-	switch (mnl_attr_get_type(attr)) {
+	switch (attr_type(attr)) {
 	case WGALLOWEDIP_A_FAMILY:
 		if (!valid(attr, MNL_TYPE_U16))
 			return -EINVAL;
-		a->aip->family = mnl_attr_get_u16(attr);
+		a->aip->family = attr_u16(attr);
 		a->have |= HAVE_FAMILY;
 		break;
 	case WGALLOWEDIP_A_IPADDR:
-		if (mnl_attr_validate2(attr, MNL_TYPE_BINARY, sizeof(struct in_addr)) < 0 &&
-		    mnl_attr_validate2(attr, MNL_TYPE_BINARY, sizeof(struct in6_addr)) < 0)
+		if (!attr_len_is(attr, sizeof(struct in_addr)) &&
+		    !attr_len_is(attr, sizeof(struct in6_addr)))
 			return -EINVAL;
-		memcpy(&a->aip->ip6, mnl_attr_get_payload(attr), len);
+		memcpy(&a->aip->ip6, attr_data(attr), len);
 		a->addr_len = len;
 		a->have |= HAVE_ADDR;
 		break;
 	case WGALLOWEDIP_A_CIDR_MASK:
 		if (!valid(attr, MNL_TYPE_U8))
 			return -EINVAL;
-		a->aip->cidr = mnl_attr_get_u8(attr);
+		a->aip->cidr = attr_u8(attr);
 		a->have |= HAVE_CIDR;
 		break;
 	}
@@ -277,14 +346,14 @@ static void read_endpoint(const struct nlattr *attr, union wg_endpoint *ep)
 	sa_family_t family;
 	size_t len;
 
-	if (mnl_attr_validate2(attr, MNL_TYPE_BINARY, sizeof(ep->addr4)) < 0 &&
-	    mnl_attr_validate2(attr, MNL_TYPE_BINARY, sizeof(ep->addr6)) < 0)
+	if (!attr_len_is(attr, sizeof(ep->addr4)) &&
+	    !attr_len_is(attr, sizeof(ep->addr6)))
 		return;
-	len = mnl_attr_get_payload_len(attr);
-	memcpy(&family, mnl_attr_get_payload(attr), sizeof(family));
+	len = attr_len(attr);
+	memcpy(&family, attr_data(attr), sizeof(family));
 	if ((family == AF_INET && len == sizeof(ep->addr4)) ||
 	    (family == AF_INET6 && len == sizeof(ep->addr6)))
-		memcpy(ep, mnl_attr_get_payload(attr), len);
+		memcpy(ep, attr_data(attr), len);
 }
 
 static int peer_attr(const struct nlattr *attr, void *data)
@@ -292,7 +361,7 @@ static int peer_attr(const struct nlattr *attr, void *data)
 	struct peer_parse *p = data;
 	struct wg_peer *peer = p->peer;
 
-	switch (mnl_attr_get_type(attr)) {
+	switch (attr_type(attr)) {
 	case WGPEER_A_PUBLIC_KEY:
 		if (read_key(attr, peer->public_key))
 			peer->flags |= PEER_HAS_PUBLIC_KEY;
@@ -307,27 +376,27 @@ static int peer_attr(const struct nlattr *attr, void *data)
 	case WGPEER_A_PERSISTENT_KEEPALIVE_INTERVAL:
 		if (!valid(attr, MNL_TYPE_U16))
 			return -EINVAL;
-		peer->persistent_keepalive = mnl_attr_get_u16(attr);
+		peer->persistent_keepalive = attr_u16(attr);
 		peer->flags |= PEER_HAS_PERSISTENT_KEEPALIVE;
 		break;
 	case WGPEER_A_LAST_HANDSHAKE_TIME:
 		/* struct __kernel_timespec: 64-bit seconds, then 64-bit nanoseconds */
-		if (mnl_attr_validate2(attr, MNL_TYPE_BINARY, 2 * sizeof(int64_t)) < 0)
+		if (!attr_len_is(attr, 2 * sizeof(int64_t)))
 			break;
-		memcpy(&peer->last_handshake.sec, mnl_attr_get_payload(attr), sizeof(int64_t));
+		memcpy(&peer->last_handshake.sec, attr_data(attr), sizeof(int64_t));
 		memcpy(&peer->last_handshake.nsec,
-		       (const uint8_t *)mnl_attr_get_payload(attr) + sizeof(int64_t),
+		       (const uint8_t *)attr_data(attr) + sizeof(int64_t),
 		       sizeof(int64_t));
 		break;
 	case WGPEER_A_RX_BYTES:
 		if (!valid(attr, MNL_TYPE_U64))
 			return -EINVAL;
-		peer->rx_bytes = mnl_attr_get_u64(attr);
+		peer->rx_bytes = attr_u64(attr);
 		break;
 	case WGPEER_A_TX_BYTES:
 		if (!valid(attr, MNL_TYPE_U64))
 			return -EINVAL;
-		peer->tx_bytes = mnl_attr_get_u64(attr);
+		peer->tx_bytes = attr_u64(attr);
 		break;
 	case WGPEER_A_ALLOWEDIPS:
 		return walk_nested(attr, allowedip_entry, p);
@@ -353,14 +422,14 @@ static int device_attr(const struct nlattr *attr, void *data)
 {
 	struct wg_device *dev = data;
 
-	switch (mnl_attr_get_type(attr)) {
+	switch (attr_type(attr)) {
 	case WGDEVICE_A_IFINDEX:
 		if (!valid(attr, MNL_TYPE_U32))
 			return -EINVAL;
-		dev->ifindex = mnl_attr_get_u32(attr);
+		dev->ifindex = attr_u32(attr);
 		break;
 	case WGDEVICE_A_IFNAME:
-		if (!valid(attr, MNL_TYPE_NUL_STRING) || mnl_attr_get_payload_len(attr) > IFNAMSIZ)
+		if (!valid(attr, MNL_TYPE_NUL_STRING) || attr_len(attr) > IFNAMSIZ)
 			return -EINVAL;
 		strcpy(dev->name, mnl_attr_get_str(attr));
 		break;
@@ -375,13 +444,13 @@ static int device_attr(const struct nlattr *attr, void *data)
 	case WGDEVICE_A_LISTEN_PORT:
 		if (!valid(attr, MNL_TYPE_U16))
 			return -EINVAL;
-		dev->listen_port = mnl_attr_get_u16(attr);
+		dev->listen_port = attr_u16(attr);
 		dev->flags |= DEVICE_HAS_LISTEN_PORT;
 		break;
 	case WGDEVICE_A_FWMARK:
 		if (!valid(attr, MNL_TYPE_U32))
 			return -EINVAL;
-		dev->fwmark = mnl_attr_get_u32(attr);
+		dev->fwmark = attr_u32(attr);
 		dev->flags |= DEVICE_HAS_FWMARK;
 		break;
 	case WGDEVICE_A_PEERS:
@@ -918,7 +987,11 @@ static int sock_request(struct nl_socket *s, struct nlmsghdr *nlh, wgnl_msg_fn f
 	return ret;
 }
 
-/* Requests of a few attributes are built here; the SET messages have their own buffer. */
+/*
+ * Requests of a few attributes are built here; the SET messages have their own buffer. Start
+ * it zeroed: libmnl 1.0.4 leaves the padding after an attribute unset, and those bytes of
+ * stack would go to the kernel (valgrind reports them).
+ */
 struct small_request {
 	_Alignas(struct nlmsghdr) uint8_t buf[256];
 };
@@ -926,7 +999,7 @@ struct small_request {
 /* An unknown family means no module: "Protocol not supported", as the original says. */
 static int resolve_family(struct nl_socket *s, uint16_t *id)
 {
-	struct small_request req;
+	struct small_request req = { 0 };
 	struct nlmsghdr *nlh = put_genl_header(req.buf, GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_ACK,
 					       CTRL_CMD_GETFAMILY, 1);
 	int ret;
@@ -957,7 +1030,7 @@ static void name_list_truncate(struct name_list *names, size_t len)
 
 static int list_once(struct name_list *names)
 {
-	struct small_request req;
+	struct small_request req = { 0 };
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req.buf);
 	struct ifinfomsg *ifi;
 	struct nl_socket s;
@@ -995,7 +1068,7 @@ static int nl_list(struct name_list *names)
 
 static int get_once(struct wg_device **out, const char *ifname)
 {
-	struct small_request req;
+	struct small_request req = { 0 };
 	struct wg_device *dev = NULL;
 	struct nlmsghdr *nlh;
 	struct nl_socket s;
@@ -1048,7 +1121,7 @@ static int nl_get(struct wg_device **dev, const char *ifname)
  */
 static bool nl_supports_allowedip_removal(const char *ifname)
 {
-	struct small_request req;
+	struct small_request req = { 0 };
 	struct wgnl_policy policy;
 	struct nlmsghdr *nlh;
 	struct nl_socket s;

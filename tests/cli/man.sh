@@ -89,7 +89,8 @@ fi
 check_terms "show field" "$WG_MAN" "${fields[@]}"
 
 # Every configuration key the parser accepts.
-mapfile -t keys < <(grep -o 'strcasecmp(key, "[A-Za-z]*")' "$REPO_DIR/src/wg/config.c" | cut -d'"' -f2)
+mapfile -t keys < <(grep -oE '(strcasecmp|equal_nocase)\(key, "[A-Za-z]*"\)' "$REPO_DIR/src/wg/config.c" |
+	cut -d'"' -f2)
 [[ ${#keys[@]} -ge 8 ]] && pass "config.c names its keys" || fail "config.c names its keys" "found ${#keys[@]}"
 check_terms "configuration key" "$WG_MAN" "${keys[@]}"
 

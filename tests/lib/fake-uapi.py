@@ -19,6 +19,8 @@ MODE decides the answer to both get=1 and set=1 unless noted:
   close         closes each connection at once, reading nothing
   reject-early  reads only the first line of a request, answers errno=-22 and closes
   stuck         accepts no connection at all, its backlog already full
+  proxy:PATH    forwards each request to the daemon listening on PATH and relays its answer
+                (up to the blank line): a recording front for a real wireguard-go
 """
 
 import os
@@ -98,6 +100,14 @@ def read_request(conn, first_line_only):
         data += chunk
 
 
+def forward(path, request):
+    """Sends the request to the daemon at path; returns its answer up to the blank line."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as daemon:
+        daemon.connect(path)
+        daemon.sendall(request)
+        return read_request(daemon, False)
+
+
 def serve(conn, mode, record_path):
     with conn:
         if mode == "close":
@@ -110,6 +120,9 @@ def serve(conn, mode, record_path):
         if mode == "reject-early":
             conn.sendall(EINVAL)
             return
+        if mode.startswith("proxy:"):
+            conn.sendall(forward(mode[len("proxy:"):], request))
+            return
         get_reply, set_reply = REPLIES[mode]
         try:
             conn.sendall(get_reply if request.startswith(b"get=1\n") else set_reply)
@@ -118,7 +131,8 @@ def serve(conn, mode, record_path):
 
 
 def main():
-    if len(sys.argv) != 4 or sys.argv[2] not in set(REPLIES) | {"silent", "close", "reject-early", "stuck"}:
+    modes = set(REPLIES) | {"silent", "close", "reject-early", "stuck"}
+    if len(sys.argv) != 4 or (sys.argv[2] not in modes and not sys.argv[2].startswith("proxy:")):
         sys.stderr.write(__doc__)
         return 2
     path, mode, record_path = sys.argv[1:]

@@ -258,10 +258,37 @@ static void test_sync_device_fields(void)
 	EXPECT(diff && diff->flags == DEVICE_HAS_FWMARK && diff->fwmark == 7);
 	EXPECT(diff && diff->peer_count == 0);
 	device_free(diff);
-	want->private_key[0] = 2;
+	want->private_key[1] = 2; /* byte 0 would not do: clamping clears its low bits */
 	want->listen_port = 1234;
 	diff = device_sync_diff(want, have);
 	EXPECT(diff && (diff->flags & DEVICE_HAS_PRIVATE_KEY) && (diff->flags & DEVICE_HAS_LISTEN_PORT));
+	device_free(diff);
+	device_free(want);
+	device_free(have);
+}
+
+/* The kernel reports its private key clamped: the unclamped form in a file is the same key. */
+static void test_sync_private_key_clamped(void)
+{
+	struct wg_device *have = running_device(1), *want = wanted_device(1), *diff;
+
+	memset(have->private_key, 0x11, WG_KEY_LEN);
+	have->private_key[0] = 0x10;
+	have->private_key[31] = 0x51;
+	memset(want->private_key, 0x11, WG_KEY_LEN);
+	want->private_key[31] = 0x91; /* 0x11 and 0x91 both clamp to 0x51, byte 0 to 0x10 */
+	diff = device_sync_diff(want, have);
+	EXPECT(diff && diff->flags == 0 && diff->peer_count == 0);
+	device_free(diff);
+	want->private_key[1] = 0x12;
+	diff = device_sync_diff(want, have);
+	EXPECT(diff && diff->flags == DEVICE_HAS_PRIVATE_KEY && diff->private_key[1] == 0x12);
+	device_free(diff);
+	memset(have->private_key, 0, WG_KEY_LEN); /* no key; clamping must not make one equal */
+	memset(want->private_key, 0, WG_KEY_LEN);
+	want->private_key[31] = 0x40;
+	diff = device_sync_diff(want, have);
+	EXPECT(diff && diff->flags == DEVICE_HAS_PRIVATE_KEY);
 	device_free(diff);
 	device_free(want);
 	device_free(have);
@@ -328,6 +355,7 @@ int main(void)
 	RUN(test_sync_unchanged_sends_nothing);
 	RUN(test_sync_one_change);
 	RUN(test_sync_add_and_remove);
+	RUN(test_sync_private_key_clamped);
 	RUN(test_sync_removing_all_replaces);
 	RUN(test_sync_clears_psk_and_keepalive);
 	RUN(test_sync_device_fields);

@@ -1,0 +1,115 @@
+/* test_format.c: format_u64 and format_address against printf and the C library's inet_ntop. */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "format.h"
+#include "test.h"
+
+/* A small deterministic generator, so a failure can be reproduced. */
+static uint64_t next_random(uint64_t *state)
+{
+	*state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return *state >> 17;
+}
+
+static int check_address(int family, const uint8_t *bytes)
+{
+	char want[INET6_ADDRSTRLEN], got[INET6_ADDRSTRLEN];
+	size_t len = format_address(got, family, bytes);
+
+	inet_ntop(family, bytes, want, sizeof(want));
+	if (!strcmp(got, want) && len == strlen(want))
+		return 1;
+	printf("#   got %s, inet_ntop says %s\n", got, want);
+	return 0;
+}
+
+static void test_u64(void)
+{
+	static const uint64_t values[] = { 0, 1, 9, 10, 99, 100, 65535, 4294967295ULL,
+					   10000000000000000000ULL, UINT64_MAX };
+	uint64_t state = 1;
+
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]) + 10000; ++i) {
+		uint64_t v = i < sizeof(values) / sizeof(values[0]) ? values[i] :
+								      next_random(&state) >> (i % 64);
+		char want[FORMAT_U64_LEN], got[FORMAT_U64_LEN];
+		size_t len = format_u64(got, v);
+
+		snprintf(want, sizeof(want), "%" PRIu64, v);
+		EXPECT(!strcmp(got, want) && len == strlen(want));
+	}
+}
+
+static void test_ipv4(void)
+{
+	static const uint8_t fixed[][4] = { { 0, 0, 0, 0 },	  { 255, 255, 255, 255 },
+					    { 10, 0, 0, 1 },	  { 192, 0, 2, 100 },
+					    { 1, 20, 199, 200 } };
+	uint64_t state = 2;
+	int ok = 1;
+
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); ++i)
+		ok &= check_address(AF_INET, fixed[i]);
+	for (int i = 0; i < 100000 && ok; ++i) {
+		uint32_t v = (uint32_t)next_random(&state);
+
+		ok &= check_address(AF_INET, (const uint8_t *)&v);
+	}
+	EXPECT(ok);
+}
+
+static void test_ipv6_fixed(void)
+{
+	static const char *const texts[] = {
+		"::", "::1", "::2", "1::", "1::1", "2001:db8::7", "fe80::1", "::ffff:1.2.3.4",
+		"::1.2.3.4", "::ffff:0.0.1.2", "::fffe:1.2.3.4", "0:0:0:0:0:1:0:0", "1:0:0:1:0:0:0:1",
+		"1:0:0:2:0:0:3:4", "1:0:1:0:1:0:1:0", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+		"0:0:1:0:0:0:0:0", "1:2:3:4:5:6:7:8", "0:1:2:3:4:5:6:0", "::ffff:0:0", "64:ff9b::1.2.3.4",
+	};
+	uint8_t bytes[16];
+	int ok = 1;
+
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); ++i) {
+		EXPECT(inet_pton(AF_INET6, texts[i], bytes) == 1);
+		ok &= check_address(AF_INET6, bytes);
+	}
+	EXPECT(ok);
+}
+
+/* Random addresses with many zero groups, so every shape of "::" and the IPv4 tails appear. */
+static void test_ipv6_random(void)
+{
+	uint64_t state = 3;
+	int ok = 1;
+
+	for (int i = 0; i < 300000 && ok; ++i) {
+		uint8_t bytes[16];
+		uint64_t zeros = next_random(&state);
+
+		for (int w = 0; w < 8; ++w) {
+			uint64_t r = next_random(&state);
+			unsigned int word = (zeros >> (2 * w)) & 3 ? 0 : (unsigned int)r & 0xffff;
+
+			if (((zeros >> 20) & 7) == 0 && w == 5)
+				word = 0xffff;
+			if (word && (r >> 20) % 4 == 0)
+				word &= 0xf; /* short groups */
+			bytes[2 * w] = (uint8_t)(word >> 8);
+			bytes[2 * w + 1] = (uint8_t)word;
+		}
+		ok &= check_address(AF_INET6, bytes);
+	}
+	EXPECT(ok);
+}
+
+int main(void)
+{
+	RUN(test_u64);
+	RUN(test_ipv4);
+	RUN(test_ipv6_fixed);
+	RUN(test_ipv6_random);
+	TEST_EXIT();
+}
