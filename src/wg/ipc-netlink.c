@@ -383,11 +383,14 @@ static int peer_attr(const struct nlattr *attr, void *data)
 		/* struct __kernel_timespec: 64-bit seconds, then 64-bit nanoseconds */
 		if (!attr_len_is(attr, 2 * sizeof(int64_t)))
 			break;
-		memcpy(&peer->last_handshake.sec, attr_data(attr), sizeof(int64_t));
-		memcpy(&peer->last_handshake.nsec,
-		       (const uint8_t *)attr_data(attr) + sizeof(int64_t),
-		       sizeof(int64_t));
+	{
+		int64_t ts[2];
+
+		memcpy(ts, attr_data(attr), sizeof(ts));
+		peer->last_handshake.sec = ts[0];
+		peer->last_handshake.nsec = ts[1] >= 0 && ts[1] < 1000000000 ? (uint32_t)ts[1] : 0;
 		break;
+	}
 	case WGPEER_A_RX_BYTES:
 		if (!valid(attr, MNL_TYPE_U64))
 			return -EINVAL;

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "curve25519.h"
@@ -27,9 +28,13 @@
 /*
  * A daemon that stops talking must not hang wg: every wait for the socket gives up after this
  * many seconds without progress (-ETIMEDOUT). The environment variable WG_UAPI_TIMEOUT
- * overrides it with a positive whole number of seconds; any other value is ignored.
+ * overrides it with a positive whole number of seconds; any other value is ignored. A daemon
+ * that trickles a byte now and then makes progress forever, so a whole exchange also ends
+ * after TOTAL_TIMEOUT_FACTOR times that (5 minutes by default; a 65,536-peer set on
+ * wireguard-go takes about 15 s here).
  */
 #define DEFAULT_TIMEOUT_SECONDS 30
+#define TOTAL_TIMEOUT_FACTOR 10
 
 #define WRITE_CHUNK (64 * 1024) /* request text is sent in pieces of about this size */
 #define LINE_ROOM 256		/* the longest line the formatter writes, with room to spare */
@@ -423,7 +428,7 @@ static const struct field peer_fields[] = {
 	NUMBER_FIELD(struct wg_peer, "persistent_keepalive_interval", persistent_keepalive, 65535,
 		     PEER_HAS_PERSISTENT_KEEPALIVE),
 	NUMBER_FIELD(struct wg_peer, "last_handshake_time_sec", last_handshake.sec, INT64_MAX, 0),
-	NUMBER_FIELD(struct wg_peer, "last_handshake_time_nsec", last_handshake.nsec, INT64_MAX, 0),
+	NUMBER_FIELD(struct wg_peer, "last_handshake_time_nsec", last_handshake.nsec, 999999999, 0),
 	NUMBER_FIELD(struct wg_peer, "rx_bytes", rx_bytes, UINT64_MAX, 0),
 	NUMBER_FIELD(struct wg_peer, "tx_bytes", tx_bytes, UINT64_MAX, 0),
 	{ 0 }
@@ -683,13 +688,30 @@ static int timeout_ms(void)
 struct connection {
 	int fd;
 	int timeout_ms;
+	int64_t deadline_ms; /* CLOCK_MONOTONIC */
 };
 
-/* Waits until the socket is ready for `events'; the timeout counts from the last progress. */
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Waits until the socket is ready for `events': at most timeout_ms since the last progress, and
+ * never past the deadline of the whole exchange.
+ */
 static int wait_for(const struct connection *c, short events)
 {
 	struct pollfd pfd = { .fd = c->fd, .events = events };
-	int n = poll(&pfd, 1, c->timeout_ms);
+	int64_t left = c->deadline_ms - now_ms();
+	int n;
+
+	if (left <= 0)
+		return -ETIMEDOUT;
+	n = poll(&pfd, 1, left < c->timeout_ms ? (int)left : c->timeout_ms);
 
 	if (n < 0)
 		return errno == EINTR ? 0 : -errno;
@@ -800,6 +822,7 @@ static int exchange(const char *ifname, const struct wg_device *change, struct w
 	bool live;
 	int sent, ret;
 
+	c.deadline_ms = now_ms() + (int64_t)c.timeout_ms * TOTAL_TIMEOUT_FACTOR;
 	c.fd = uapi_connect(ifname, &live, c.timeout_ms);
 	if (c.fd < 0)
 		return c.fd;

@@ -81,8 +81,7 @@ static int list_add(struct wg_device *dev, struct prefix_list *list,
 		return 0;
 	while (*link)
 		link = &(*link)->next;
-	/* a scratch peer owns nothing: the arena owns the memory, the list only links it */
-	copy = peer_add_allowedip(dev, &(struct wg_peer){ 0 });
+	copy = device_alloc_allowedip(dev);
 	if (!copy)
 		return -ENOMEM;
 	*copy = *prefix;
@@ -153,10 +152,7 @@ static int emulate_allowedip_removal(const struct wg_backend *backend, struct wg
 			ret = list_apply(dev, &list, peer);
 		if (ret)
 			break;
-		peer->first_allowedip = list.first;
-		peer->last_allowedip = list.first;
-		while (peer->last_allowedip && peer->last_allowedip->next)
-			peer->last_allowedip = peer->last_allowedip->next;
+		peer_set_allowedips(dev, peer, list.first);
 		peer->flags |= PEER_REPLACE_ALLOWEDIPS;
 	}
 	device_free(running);

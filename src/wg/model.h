@@ -56,14 +56,15 @@ union wg_endpoint {
 	struct sockaddr_in6 addr6;
 };
 
-struct wg_timespec {
+/* 12 bytes, not 16: with 100,000 peers every byte of struct wg_peer is 100 kB of RSS. */
+struct __attribute__((packed, aligned(4))) wg_timespec {
 	int64_t sec;
-	int64_t nsec;
+	uint32_t nsec; /* below 1,000,000,000 */
 };
 
 struct wg_peer {
 	struct wg_peer *next;
-	struct wg_allowedip *first_allowedip, *last_allowedip;
+	struct wg_allowedip *first_allowedip;
 	uint32_t flags;
 	uint16_t persistent_keepalive; /* seconds; 0 is off */
 	uint8_t public_key[WG_KEY_LEN];
@@ -86,6 +87,9 @@ struct wg_device {
 	struct wg_peer *first_peer, *last_peer;
 	size_t peer_count;
 	struct wg_arena *arena; /* owns every peer and allowed IP; wiped when freed */
+	/* where peer_add_allowedip appended last: a peer keeps no tail pointer (RSS) */
+	struct wg_peer *append_peer;
+	struct wg_allowedip *append_tail;
 };
 
 #define for_each_peer(dev, p) for (struct wg_peer *p = (dev)->first_peer; p; p = p->next)
@@ -97,6 +101,11 @@ struct wg_device *device_new(void);
 void device_free(struct wg_device *dev); /* wipes keys; NULL is fine */
 struct wg_peer *device_add_peer(struct wg_device *dev);
 struct wg_allowedip *peer_add_allowedip(struct wg_device *dev, struct wg_peer *peer);
+/* An allowed IP in dev's memory that belongs to no peer yet. */
+struct wg_allowedip *device_alloc_allowedip(struct wg_device *dev);
+/* Replaces the peer's list by the one starting at first (NULL: none); never link by hand. */
+void peer_set_allowedips(struct wg_device *dev, struct wg_peer *peer, struct wg_allowedip *first);
+struct wg_allowedip *peer_last_allowedip(const struct wg_peer *peer);
 
 struct wg_peer *device_find_peer(const struct wg_device *dev, const uint8_t key[WG_KEY_LEN]);
 

@@ -7,7 +7,7 @@
 #include "model.h"
 
 #define UAPI_MAX_LINE 4096 /* bytes of one reply line, newline excluded */
-#define UAPI_MAX_REPLY (1024UL * 1024 * 1024) /* bytes of one whole reply */
+#define UAPI_MAX_REPLY (256UL * 1024 * 1024) /* bytes of one whole reply */
 
 /*
  * Where formatted request text goes. With a flush function the buffer is handed to it and

@@ -53,6 +53,7 @@ REPLIES = {
     "line-4096": b"x" * 4094 + b"=1\nlisten_port=51820\nerrno=0\n\n",
     "line-4097": b"x" * 4095 + b"=1\nlisten_port=51820\nerrno=0\n\n",
     "many-peers": MANY.encode(),
+    "endless-trickle": b"",
 }
 
 def serve(conn, mode):
@@ -65,6 +66,11 @@ def serve(conn, mode):
             data += chunk
         reply = REPLIES[mode]
         try:
+            if mode == "endless-trickle":
+                while True:  # an unknown key a byte at a time, forever
+                    for byte in b"x=1\n":
+                        conn.sendall(bytes([byte]))
+                        time.sleep(0.2)
             if mode == "trickle":
                 for i in range(len(reply)):
                     conn.sendall(reply[i:i + 1])
@@ -199,6 +205,11 @@ AllowedIPs = 10.1.0.0/16"
 daemon wgu1 "$MORE" trickle
 expect_run "a reply a byte at a time is read whole: each byte restarts the timeout" 0 \
 	"$GOOD_CONF" "" wgx showconf wgu1
+# Progress every 0.2 s forever: the idle timeout never fires, the deadline of the whole
+# exchange (ten times WG_UAPI_TIMEOUT) does; wgx's own 60 s limit would show as status 124.
+daemon wgu1 "$MORE" endless-trickle
+expect_run "a daemon that never stops trickling: timed out" 1 "" \
+	"Unable to access interface: Connection timed out" wgx show wgu1
 for mode in escape-keys trailing-junk line-4096; do
 	daemon wgu1 "$MORE" "$mode"
 	expect_run "$mode: only what the daemon means is printed" 0 \

@@ -252,7 +252,7 @@ static void test_replace_flags(void)
 	/* the last AllowedIPs line decides: replace for the first peer, incremental for the second */
 	EXPECT(dev->first_peer->flags & PEER_REPLACE_ALLOWEDIPS);
 	EXPECT(!(dev->last_peer->flags & PEER_REPLACE_ALLOWEDIPS));
-	EXPECT(dev->last_peer->last_allowedip->flags & ALLOWEDIP_REMOVE_ME);
+	EXPECT(peer_last_allowedip(dev->last_peer)->flags & ALLOWEDIP_REMOVE_ME);
 	EXPECT(!(dev->last_peer->first_allowedip->flags & ALLOWEDIP_REMOVE_ME));
 	device_free(dev);
 }

@@ -84,7 +84,7 @@ static void test_merge_split_peers(void)
 	EXPECT(dev->peer_count == 2);
 	EXPECT(dev->first_peer == a && a->next == b && dev->last_peer == b && !b->next);
 	EXPECT(count_ips(a) == 2 && count_ips(b) == 2);
-	EXPECT(b->last_allowedip->ip4.s_addr == htonl(0x0a000004));
+	EXPECT(peer_last_allowedip(b)->ip4.s_addr == htonl(0x0a000004));
 	device_free(dev);
 }
 
@@ -328,6 +328,27 @@ static void test_sync_duplicate_peers_folded(void)
 	device_free(have);
 }
 
+/* Every peer named twice: the second section adds one prefix to each of 20,000 peers. */
+static void test_sync_many_duplicate_peers(void)
+{
+	struct wg_device *have = running_device(20000), *want = wanted_device(20000), *diff;
+	size_t n = 0, three = 0;
+
+	for (unsigned i = 0; i < 20000; ++i) {
+		char ip[32];
+
+		snprintf(ip, sizeof(ip), "10.%u.%u.0", 200 + (i >> 8 & 31), i & 255);
+		add_ip(want, add_peer(want, i), ip, 24);
+	}
+	diff = device_sync_diff(want, have);
+	for (struct wg_peer *p = diff ? diff->first_peer : NULL; p; p = p->next, ++n)
+		three += count_ips(p) == 3 && (p->flags & PEER_REPLACE_ALLOWEDIPS);
+	EXPECT(n == 20000 && three == 20000);
+	device_free(diff);
+	device_free(want);
+	device_free(have);
+}
+
 static void test_sync_incremental(void)
 {
 	struct wg_device *have = running_device(1), *want = device_new(), *diff;
@@ -361,6 +382,7 @@ int main(void)
 	RUN(test_sync_device_fields);
 	RUN(test_sync_endpoint);
 	RUN(test_sync_duplicate_peers_folded);
+	RUN(test_sync_many_duplicate_peers);
 	RUN(test_sync_incremental);
 	TEST_EXIT();
 }

@@ -750,7 +750,7 @@ static void expect_split_dump_device(const struct wg_device *dev)
 	EXPECT(allowedip_is(p1->first_allowedip, "10.1.0.1", 32));
 	EXPECT(allowedip_is(p1->first_allowedip->next, "10.1.0.2", 32));
 	EXPECT(allowedip_is(p1->first_allowedip->next->next, "fd01::2", 128));
-	EXPECT(p1->last_allowedip == p1->first_allowedip->next->next);
+	EXPECT(peer_last_allowedip(p1) == p1->first_allowedip->next->next);
 	EXPECT(p2->flags == (PEER_HAS_PUBLIC_KEY | PEER_HAS_PERSISTENT_KEEPALIVE));
 	EXPECT(p2->persistent_keepalive == 0 && !p2->first_allowedip);
 	EXPECT(p2->endpoint.addr6.sin6_family == AF_INET6 &&

@@ -369,7 +369,7 @@ static void parse_realistic_reply(void)
 	a = a ? a->next : NULL;
 	EXPECT(a && a->family == AF_INET6 && a->cidr == 32 &&
 	       !strcmp(inet_ntop(AF_INET6, &a->ip6, ip, sizeof(ip)), "2001:db8::"));
-	EXPECT(a && !a->next && p1->last_allowedip == a);
+	EXPECT(a && !a->next && peer_last_allowedip(p1) == a);
 
 	p2 = p1->next;
 	EXPECT(p2 && dev->last_peer == p2 && !p2->next);
@@ -568,7 +568,7 @@ static void parse_numbers_at_bounds(void)
 	EXPECT(p->persistent_keepalive == 65535 && p->rx_bytes == UINT64_MAX && p->tx_bytes == 18);
 	EXPECT(p->last_handshake.sec == INT64_MAX && p->last_handshake.nsec == 999999999);
 	EXPECT(p->first_allowedip->cidr == 32 && p->first_allowedip->next->cidr == 128 &&
-	       p->last_allowedip->cidr == 0 && p->last_allowedip->family == AF_INET6);
+	       peer_last_allowedip(p)->cidr == 0 && peer_last_allowedip(p)->family == AF_INET6);
 	device_free(dev);
 }
 
@@ -671,7 +671,7 @@ static void parse_many_peers(void)
 			EXPECT(p->endpoint.addr4.sin_port == htons((uint16_t)total));
 			++total;
 		}
-		EXPECT(total == n && dev->last_peer->last_allowedip->cidr == 128);
+		EXPECT(total == n && peer_last_allowedip(dev->last_peer)->cidr == 128);
 	}
 	device_free(dev);
 	free(reply);
