@@ -48,7 +48,11 @@ expect_eq() {
 	if [[ "$2" == "$3" ]]; then
 		pass "$1"
 	else
-		fail "$1" "output differs"
+		# The failure line carries the first changed lines, so that a summary alone shows why.
+		local delta
+		delta="$(diff <(printf '%s\n' "$3") <(printf '%s\n' "$2") | grep -m 4 '^[<>]' |
+			sed 's/^</want/; s/^>/got/' | paste -sd '|' | cut -c 1-300)"
+		fail "$1" "output differs: $delta"
 		diff <(printf '%s\n' "$3") <(printf '%s\n' "$2") | sed 's/^/#   /' | head -40
 	fi
 }
