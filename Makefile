@@ -29,14 +29,14 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 # Bind every symbol at start-up: the lazy-binding trampoline saves vector registers, which may
 # still hold key bytes, onto the stack where no wipe reaches them.
-WG_LDFLAGS := -Wl,-z,relro,-z,now
+WG_LDFLAGS := -pthread -Wl,-z,relro,-z,now
 SANITIZE ?=
 WERROR ?=
 
 MNL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmnl 2>/dev/null)
 MNL_LIBS := $(or $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null),-lmnl)
 
-WG_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -MMD -MP \
+WG_CFLAGS := -std=c11 -pthread -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -MMD -MP \
 	-DRUNSTATEDIR='"$(RUNSTATEDIR)"' $(MNL_CFLAGS)
 ifneq ($(WERROR),)
 WG_CFLAGS += -Werror

@@ -1,4 +1,5 @@
 /* setconf.c: `wg setconf', `addconf' and `syncconf': apply a configuration file. */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,13 +14,53 @@ static void print_warning(struct diag *diag, const char *message)
 }
 
 /*
+ * syncconf needs the running device as well as the file. Reading the device (a dump from the
+ * kernel, or the whole state from a userspace daemon) costs about as much as parsing a big
+ * file, and neither needs the other, so the read runs in a thread while the file is parsed.
+ * Without a thread, the read simply happens afterwards.
+ */
+struct device_read {
+	pthread_t thread;
+	bool threaded;
+	const char *ifname;
+	struct wg_device *dev;
+	int ret;
+};
+
+static void *read_device(void *arg)
+{
+	struct device_read *read = arg;
+
+	read->ret = ipc_get_device(&read->dev, read->ifname);
+	return NULL;
+}
+
+static void read_begin(struct device_read *read, const char *ifname)
+{
+	*read = (struct device_read){ .ifname = ifname };
+	read->threaded = !pthread_create(&read->thread, NULL, read_device, read);
+}
+
+/* The running device, now the caller's, or NULL with *ret set. */
+static struct wg_device *read_end(struct device_read *read, int *ret)
+{
+	if (read->threaded)
+		pthread_join(read->thread, NULL);
+	else
+		read_device(read);
+	*ret = read->ret;
+	return read->dev;
+}
+
+/*
  * syncconf sends only what differs from the running device: peers that did not change are
  * not touched at all, so their sessions and allowed IPs are never disturbed.
  */
-static int sync_device(const struct wg_device *want, struct wg_device **diff)
+static int sync_device(const struct wg_device *want, struct device_read *read,
+		       struct wg_device **diff)
 {
-	struct wg_device *running = NULL;
-	int ret = ipc_get_device(&running, want->name);
+	int ret;
+	struct wg_device *running = read_end(read, &ret);
 
 	if (ret) {
 		fprintf(stderr, "Unable to retrieve current interface configuration: %s\n",
@@ -39,6 +80,7 @@ int setconf_main(int argc, const char *argv[])
 {
 	struct diag diag = { .warn = print_warning };
 	struct wg_device *want, *send;
+	struct device_read read;
 	bool add = !strcmp(argv[0], "addconf"), sync = !strcmp(argv[0], "syncconf");
 	int ret = 1;
 
@@ -51,8 +93,16 @@ int setconf_main(int argc, const char *argv[])
 		fprintf(stderr, "%s\n", diag.error);
 		return 1;
 	}
+	if (sync)
+		read_begin(&read, argv[1]);
 	want = config_read_file(argv[2], &diag);
 	if (!want) {
+		/* a file that does not parse is all that is reported, whatever the read found */
+		if (sync) {
+			int ignored;
+
+			device_free(read_end(&read, &ignored));
+		}
 		fprintf(stderr, "%s\n", diag.error);
 		return 1;
 	}
@@ -64,7 +114,7 @@ int setconf_main(int argc, const char *argv[])
 	}
 	send = want;
 	/* the difference borrows allowed-IP lists from want, which outlives it */
-	if (sync && sync_device(want, &send))
+	if (sync && sync_device(want, &read, &send))
 		goto out;
 	if (send->flags || send->first_peer) {
 		int err = ipc_set_device(send);
