@@ -15,11 +15,17 @@ if ! make -C "$REPO_DIR" >"$HLOG/build.log" 2>&1; then
 fi
 harden_build_driver "$HLOG/uapi-driver.real" "$REPO_DIR/build/release/libwg.a" -g
 
-# World-writable and reachable: some tests run wg as nobody.
-BIN="$HLOG/bin"
-REPORTS="$HLOG/reports"
+# Some tests run wg as nobody: the wrappers, the binaries they run and the reports live where
+# anyone can reach them, even when the checkout cannot be reached (one under /root, say). The
+# reports are copied into the log directory at the end.
+SHARED="$(mktemp -d /tmp/wgc-valgrind-XXXXXX)" && chmod 0755 "$SHARED" || exit 1
+trap 'rm -rf "$SHARED"' EXIT
+BIN="$SHARED/bin"
+REPORTS="$SHARED/reports"
 mkdir -m 0755 "$BIN"
 mkdir -m 1777 "$REPORTS"
+install -m 0755 "$REPO_DIR/src/wg/wg" "$SHARED/wg.real"
+install -m 0755 "$HLOG/uapi-driver.real" "$SHARED/uapi-driver.real"
 VALGRIND=(valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite
 	--errors-for-leak-kinds=definite "--log-file=$REPORTS/memcheck.%p")
 
@@ -40,8 +46,8 @@ wrap() {
 	WRAPPER
 	chmod 0755 "$2"
 }
-wrap "$REPO_DIR/src/wg/wg" "$BIN/wg"
-wrap "$HLOG/uapi-driver.real" "$BIN/uapi-driver"
+wrap "$SHARED/wg.real" "$BIN/wg"
+wrap "$SHARED/uapi-driver.real" "$BIN/uapi-driver"
 
 run "$BIN/wg" --version
 expect_eq "the wrapper runs wg under memcheck" "$RC $OUT" \
@@ -82,4 +88,5 @@ export WG="$BIN/wg" UAPI_DRIVER="$BIN/uapi-driver"
 harden_run_files valgrind "$TESTS_DIR"/cli/{config-errors,set-args}.sh \
 	"$TESTS_DIR"/netns/{cli-tunnel,uapi-backend,uapi-fake}.sh
 harden_reports "valgrind: no memcheck report from any run" "$REPORTS"
+cp -r "$REPORTS" "$HLOG/reports"
 finish
