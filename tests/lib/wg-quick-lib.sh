@@ -19,6 +19,7 @@
 #   wq_client_conf ALLOWED [MORE] B's file (wgb.conf): A is its peer with AllowedIPs ALLOWED
 #   wq_ping NS ADDR               one ping that must answer within two seconds
 #   wq_state NS                   rules, routes outside the main table's veth, firewall tables
+#   wq_expect_state NAME NS WANT  checks that wq_state NS comes back to WANT (within five seconds)
 #   wq_wg NS ARGS...              our wg (or WG_QUICK_TEST_WG) inside NS
 #   wq_addrs NS IF / wq_mtu NS IF IF's addresses (without the generated link-local) / "mtu N"
 
@@ -148,6 +149,29 @@ wq_state() {
 	ip -n "$ns" -6 route show table all | grep -v -e '^local ' -e '^multicast ' -e ' dev lo ' \
 		-e '^fe80::/64 dev veth' -e '^fd00:241::/64 dev veth' || true
 	ip netns exec "$ns" nft list tables
+}
+
+# The kernel may finish tearing a link down a moment after `ip link delete' returns: the state
+# is read again for up to five seconds before the check fails, and a failure keeps the whole
+# state (unfiltered) in the log.
+wq_expect_state() {
+	local name="$1" ns="$2" want="$3" got tries
+	for ((tries = 0; tries < 50; tries++)); do
+		got="$(wq_state "$ns")"
+		[[ $got != "$want" ]] || break
+		sleep 0.1
+	done
+	expect_eq "$name" "$got" "$want"
+	if [[ $got != "$want" ]]; then
+		{
+			ip -n "$ns" -d link show
+			ip -n "$ns" rule show
+			ip -n "$ns" -6 rule show
+			ip -n "$ns" route show table all
+			ip -n "$ns" -6 route show table all
+			ip netns exec "$ns" nft list ruleset
+		} 2>&1 | sed 's/^/#   state: /'
+	fi
 }
 
 wq_wg() {

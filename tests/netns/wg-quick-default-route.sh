@@ -96,7 +96,7 @@ expect_eq "down removes only its own nft tables" "$(ip netns exec "$NS_B" nft li
 	"table ip wg-quick-wgc
 table ip6 wg-quick-wgc"
 wq "$NS_B" down "$CONF_C"
-expect_eq "after both are down, nothing is left" "$(wq_state "$NS_B")" "$BASELINE"
+wq_expect_state "after both are down, nothing is left" "$NS_B" "$BASELINE"
 
 # --- iptables, when nft is not on PATH --------------------------------------------------------
 if ! command -v iptables-restore >/dev/null || ! command -v ip6tables-restore >/dev/null; then

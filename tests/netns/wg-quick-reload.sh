@@ -158,6 +158,6 @@ expect_eq "adding 0.0.0.0/0 back restores it all" "$RC|$(wq_log)" \
 expect_eq "... the same state as after up" "$(wq_state "$NS_B")" "$FULL"
 check "the full tunnel carries traffic again" wq_ping "$NS_B" 10.99.0.1
 wq "$NS_B" down "$CONF_B"
-expect_eq "down after reloads leaves nothing" "$(wq_state "$NS_B")" "$BASELINE"
+wq_expect_state "down after reloads leaves nothing" "$NS_B" "$BASELINE"
 
 finish

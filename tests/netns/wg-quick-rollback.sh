@@ -30,7 +30,7 @@ BASELINE="$(wq_state "$NS")"
 
 # Asserts that nothing of wg0 is left and that the record went away.
 expect_clean() {
-	expect_eq "$1: nothing is left" "$(wq_state "$NS")" "$BASELINE"
+	wq_expect_state "$1: nothing is left" "$NS" "$BASELINE"
 	expect_eq "$1: src_valid_mark is back" \
 		"$(ip netns exec "$NS" sysctl -n net.ipv4.conf.all.src_valid_mark)" 0
 	expect_eq "$1: no DNS record stays" "$(ls -A "$STUB_RESOLVCONF_DIR/records")" ""
