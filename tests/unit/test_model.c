@@ -368,6 +368,71 @@ static void test_sync_incremental(void)
 	device_free(have);
 }
 
+/*
+ * Keys that agree in their first eight bytes (three such groups here) and differ only at the
+ * end: matching must fall back to whole keys. The running device lists peers 0..199; the file
+ * lists them backwards without every tenth, changes peer 55 and adds 1000..1004.
+ */
+static struct wg_peer *add_tail_peer(struct wg_device *dev, unsigned n)
+{
+	struct wg_peer *peer = device_add_peer(dev);
+
+	memset(peer->public_key, 0x40 + n % 3, 8);
+	peer->public_key[30] = (uint8_t)(n >> 8);
+	peer->public_key[31] = (uint8_t)n;
+	peer->flags = PEER_HAS_PUBLIC_KEY;
+	return peer;
+}
+
+static unsigned tail_number(const struct wg_peer *peer)
+{
+	return (unsigned)peer->public_key[30] << 8 | peer->public_key[31];
+}
+
+static void test_sync_shared_key_prefixes(void)
+{
+	struct wg_device *have = device_new(), *want = device_new(), *diff;
+	unsigned expect_added = 1004, removed = 0, added = 0;
+	bool changed = false;
+
+	want->flags = DEVICE_REPLACE_PEERS;
+	for (unsigned i = 0; i < 200; ++i)
+		add_ip(have, add_tail_peer(have, i), "10.0.0.0", 8);
+	for (unsigned i = 200; i-- > 0;) {
+		struct wg_peer *peer;
+
+		if (i % 10 == 0)
+			continue;
+		peer = add_tail_peer(want, i);
+		peer->flags |= PEER_REPLACE_ALLOWEDIPS;
+		add_ip(want, peer, i == 55 ? "10.55.0.0" : "10.0.0.0", i == 55 ? 16 : 8);
+	}
+	for (unsigned i = 1004; i >= 1000; --i)
+		add_ip(want, add_tail_peer(want, i), "10.1.0.0", 16)->flags = 0;
+	diff = device_sync_diff(want, have);
+	EXPECT(diff && diff->peer_count == 20 + 1 + 5);
+	for (const struct wg_peer *p = diff ? diff->first_peer : NULL; p; p = p->next) {
+		unsigned n = tail_number(p);
+
+		if (p->flags & PEER_REMOVE_ME) {
+			/* removals first, in the running device's order */
+			EXPECT(n == removed * 10 && !changed && !added);
+			++removed;
+		} else if (n == 55) {
+			EXPECT(!changed && !added && count_ips(p) == 1);
+			changed = true;
+		} else {
+			/* then the file's order */
+			EXPECT(n == expect_added-- && changed);
+			++added;
+		}
+	}
+	EXPECT(removed == 20 && changed && added == 5);
+	device_free(diff);
+	device_free(want);
+	device_free(have);
+}
+
 int main(void)
 {
 	RUN(test_many_peers);
@@ -384,5 +449,6 @@ int main(void)
 	RUN(test_sync_duplicate_peers_folded);
 	RUN(test_sync_many_duplicate_peers);
 	RUN(test_sync_incremental);
+	RUN(test_sync_shared_key_prefixes);
 	TEST_EXIT();
 }
