@@ -358,31 +358,29 @@ static struct key_entry *sorted_peers(const struct wg_device *dev)
 
 /*
  * Walks two sorted arrays side by side: match[i] becomes the `have' peer with the key of the
- * i-th `want' peer (or NULL), and gone[j] says whether the j-th `have' peer is in `want' at all.
- * Returns the number of `have' peers that are not.
+ * i-th `want' peer, and kept[j] true when the j-th `have' peer is in `want' (both arrays start
+ * zeroed). Returns the number of peers matched.
  */
 static size_t match_peers(const struct key_entry *want, size_t want_count,
 			  const struct key_entry *have, size_t have_count,
-			  const struct wg_peer **match, bool *gone)
+			  const struct wg_peer **match, bool *kept)
 {
-	size_t i = 0, j = 0, missing = 0;
+	size_t i = 0, j = 0, matched = 0;
 
-	while (j < have_count) {
-		int order = i < want_count ? entry_order(&want[i], &have[j]) : 1;
+	while (i < want_count && j < have_count) {
+		int order = entry_order(&want[i], &have[j]);
 
 		if (order < 0) {
-			match[want[i++].index] = NULL;
+			++i;
 		} else if (order > 0) {
-			gone[have[j++].index] = true;
-			++missing;
+			++j;
 		} else {
 			match[want[i++].index] = have[j].peer;
-			gone[have[j++].index] = false;
+			kept[have[j++].index] = true;
+			++matched;
 		}
 	}
-	while (i < want_count)
-		match[want[i++].index] = NULL;
-	return missing;
+	return matched;
 }
 
 static bool peer_has_allowedip(const struct wg_peer *peer, const struct wg_allowedip *want)
@@ -582,7 +580,7 @@ struct wg_device *device_sync_diff(const struct wg_device *want, const struct wg
 	struct wg_device *folded = NULL, *out = NULL;
 	struct key_entry *want_sorted = NULL, *have_sorted = NULL;
 	const struct wg_peer **match = NULL;
-	bool *gone = NULL;
+	bool *kept = NULL;
 	size_t removals, i;
 	int ret = -ENOMEM;
 
@@ -601,10 +599,10 @@ struct wg_device *device_sync_diff(const struct wg_device *want, const struct wg
 		want = folded;
 	}
 	have_sorted = sorted_peers(have);
-	match = malloc((want->peer_count + 1) * sizeof(*match));
-	gone = malloc(have->peer_count + 1);
+	match = calloc(want->peer_count + 1, sizeof(*match));
+	kept = calloc(have->peer_count + 1, sizeof(*kept));
 	out = device_new();
-	if (!have_sorted || !match || !gone || !out)
+	if (!have_sorted || !match || !kept || !out)
 		goto out;
 	memcpy(out->name, want->name, sizeof(out->name));
 
@@ -623,19 +621,16 @@ struct wg_device *device_sync_diff(const struct wg_device *want, const struct wg
 		out->flags |= DEVICE_HAS_FWMARK;
 	}
 
-	removals = match_peers(want_sorted, want->peer_count, have_sorted, have->peer_count,
-			       match, gone);
+	removals = have->peer_count - match_peers(want_sorted, want->peer_count, have_sorted,
+						  have->peer_count, match, kept);
 	if (removals && removals == have->peer_count) {
-		/* nothing is kept: one flag replaces all, and no peer is compared */
-		out->flags |= DEVICE_REPLACE_PEERS;
-		for (i = 0; i < want->peer_count; ++i)
-			match[i] = NULL;
+		out->flags |= DEVICE_REPLACE_PEERS; /* nothing is kept, and no peer matched */
 	} else if (removals) {
 		i = 0;
 		for_each_peer(have, peer) {
 			struct wg_peer *removed;
 
-			if (!gone[i++])
+			if (kept[i++])
 				continue;
 			removed = add_peer_copy(out, peer);
 			if (!removed)
@@ -669,7 +664,7 @@ out:
 	free(want_sorted);
 	free(have_sorted);
 	free(match);
-	free(gone);
+	free(kept);
 	device_free(folded);
 	if (ret) {
 		device_free(out);
