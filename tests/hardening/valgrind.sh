@@ -13,19 +13,18 @@ if ! make -C "$REPO_DIR" >"$HLOG/build.log" 2>&1; then
 	fail "make" "the build failed (log $HLOG/build.log)"
 	finish
 fi
-harden_build_driver "$HLOG/uapi-driver.real" "$REPO_DIR/build/release/libwg.a" -g
 
 # Some tests run wg as nobody: the wrappers, the binaries they run and the reports live where
 # anyone can reach them, even when the checkout cannot be reached (one under /root, say). The
 # reports are copied into the log directory at the end.
 SHARED="$(mktemp -d /tmp/wgc-valgrind-XXXXXX)" && chmod 0755 "$SHARED" || exit 1
 trap 'rm -rf "$SHARED"' EXIT
+harden_build_driver "$SHARED/uapi-driver.real" "$REPO_DIR/build/release/libwg.a" -g
 BIN="$SHARED/bin"
 REPORTS="$SHARED/reports"
 mkdir -m 0755 "$BIN"
 mkdir -m 1777 "$REPORTS"
 install -m 0755 "$REPO_DIR/src/wg/wg" "$SHARED/wg.real"
-install -m 0755 "$HLOG/uapi-driver.real" "$SHARED/uapi-driver.real"
 VALGRIND=(valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite
 	--errors-for-leak-kinds=definite "--log-file=$REPORTS/memcheck.%p")
 

@@ -50,10 +50,10 @@ expect_eq() {
 	else
 		# The failure line carries the first changed lines, so that a summary alone shows why.
 		local delta
-		delta="$(diff <(printf '%s\n' "$3") <(printf '%s\n' "$2") | grep -m 4 '^[<>]' |
+		delta="$(diff <(printf '%s\n' "$3") <(printf '%s\n' "$2"))"
+		fail "$1" "output differs: $(grep -m 4 '^[<>]' <<<"$delta" |
 			sed 's/^</want/; s/^>/got/' | paste -sd '|' | cut -c 1-300)"
-		fail "$1" "output differs: $delta"
-		diff <(printf '%s\n' "$3") <(printf '%s\n' "$2") | sed 's/^/#   /' | head -40
+		sed 's/^/#   /' <<<"$delta" | head -40
 	fi
 }
 
