@@ -1,4 +1,8 @@
-/* format.c: numbers and IP addresses as text, exactly as printf and inet_ntop write them. */
+/*
+ * format.c: numbers and IP addresses as text, exactly as printf and inet_ntop write them, and
+ * addresses back from text exactly as inet_pton reads them.
+ */
+#include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -100,4 +104,126 @@ size_t format_address(char out[INET6_ADDRSTRLEN], int family, const void *addr)
 
 	out[len] = '\0';
 	return len;
+}
+
+/* ---- addresses from text ---- */
+
+/* Dotted decimal: four parts from 0 to 255, a part of more than one digit not starting at 0. */
+static bool ip4_from_text(uint8_t out[4], const char *p, const char *end)
+{
+	uint8_t bytes[4];
+
+	for (int part = 0; part < 4; ++part) {
+		unsigned int value = 0, digits = 0;
+
+		if (part) {
+			if (p == end || *p != '.')
+				return false;
+			++p;
+		}
+		for (; p != end && *p >= '0' && *p <= '9'; ++p, ++digits) {
+			if (digits && !value)
+				return false;
+			value = value * 10 + (unsigned int)(*p - '0');
+			if (value > 255)
+				return false;
+		}
+		if (!digits)
+			return false;
+		bytes[part] = (uint8_t)value;
+	}
+	if (p != end)
+		return false;
+	memcpy(out, bytes, sizeof(bytes));
+	return true;
+}
+
+static int hex_digit_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Groups of one to four hex digits separated by `:'; one `::' stands for one or more zero
+ * groups; the last 32 bits may be written in dotted decimal.
+ */
+static bool ip6_from_text(uint8_t out[16], const char *p, const char *end)
+{
+	uint8_t bytes[16] = { 0 };
+	const char *group = p;
+	unsigned int value = 0, digits = 0;
+	size_t n = 0, gap = SIZE_MAX;
+
+	/* a leading `:' only as the first of a `::' */
+	if (p != end && *p == ':') {
+		if (p + 1 == end || p[1] != ':')
+			return false;
+		++p;
+	}
+	while (p != end) {
+		char c = *p++;
+		int digit = hex_digit_value(c);
+
+		if (digit >= 0) {
+			if (digits == 4)
+				return false;
+			value = value << 4 | (unsigned int)digit;
+			++digits;
+		} else if (c == ':') {
+			group = p;
+			if (!digits) {
+				if (gap != SIZE_MAX)
+					return false;
+				gap = n;
+				continue;
+			}
+			/* a group ends only where another follows */
+			if (p == end || n + 2 > sizeof(bytes))
+				return false;
+			bytes[n++] = (uint8_t)(value >> 8);
+			bytes[n++] = (uint8_t)value;
+			value = digits = 0;
+		} else if (c == '.' && n + 4 <= sizeof(bytes) && ip4_from_text(&bytes[n], group, end)) {
+			/* the dotted quad runs from the start of its group to the end */
+			n += 4;
+			digits = 0;
+			break;
+		} else {
+			return false;
+		}
+	}
+	if (digits) {
+		if (n + 2 > sizeof(bytes))
+			return false;
+		bytes[n++] = (uint8_t)(value >> 8);
+		bytes[n++] = (uint8_t)value;
+	}
+	if (gap != SIZE_MAX) {
+		size_t tail = n - gap;
+
+		if (n == sizeof(bytes))
+			return false;
+		memmove(&bytes[sizeof(bytes) - tail], &bytes[gap], tail);
+		memset(&bytes[gap], 0, sizeof(bytes) - n);
+		n = sizeof(bytes);
+	}
+	if (n != sizeof(bytes))
+		return false;
+	memcpy(out, bytes, sizeof(bytes));
+	return true;
+}
+
+bool address_from_text(int family, const char *text, size_t len, void *out)
+{
+	if (family == AF_INET)
+		return ip4_from_text(out, text, text + len);
+	if (family == AF_INET6)
+		return ip6_from_text(out, text, text + len);
+	return false;
 }

@@ -350,13 +350,13 @@ static int parse_endpoint(union wg_endpoint *ep, char *value)
 	if (parse_u64(port, 65535, &num))
 		return -EPROTO;
 	memset(ep, 0, sizeof(*ep));
-	if (inet_pton(AF_INET, host, &ep->addr4.sin_addr) == 1) {
+	if (address_from_text(AF_INET, host, strlen(host), &ep->addr4.sin_addr)) {
 		ep->addr4.sin_family = AF_INET;
 		ep->addr4.sin_port = htons((uint16_t)num);
 		return 0;
 	}
 	if (!strchr(host, '%')) {
-		if (inet_pton(AF_INET6, host, &ep->addr6.sin6_addr) != 1)
+		if (!address_from_text(AF_INET6, host, strlen(host), &ep->addr6.sin6_addr))
 			return -EPROTO;
 	} else {
 		if (getaddrinfo(host, NULL, &hints, &res))
@@ -376,10 +376,9 @@ static int parse_allowedip(struct wg_allowedip *aip, char *value)
 
 	if (!slash)
 		return -EPROTO;
-	*slash = '\0';
-	if (inet_pton(AF_INET, value, &aip->ip4) == 1)
+	if (address_from_text(AF_INET, value, (size_t)(slash - value), &aip->ip4))
 		aip->family = AF_INET;
-	else if (inet_pton(AF_INET6, value, &aip->ip6) == 1)
+	else if (address_from_text(AF_INET6, value, (size_t)(slash - value), &aip->ip6))
 		aip->family = AF_INET6;
 	else
 		return -EPROTO;

@@ -1,4 +1,7 @@
-/* test_format.c: format_u64 and format_address against printf and the C library's inet_ntop. */
+/*
+ * test_format.c: format_u64 and format_address against printf and the C library's inet_ntop,
+ * address_from_text against its inet_pton.
+ */
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -105,11 +108,114 @@ static void test_ipv6_random(void)
 	EXPECT(ok);
 }
 
+/*
+ * address_from_text must accept exactly what inet_pton accepts, with the same bytes. text is
+ * passed without its NUL, with a byte after it that must not be read as part of the address.
+ */
+static int check_parse(int family, const char *text)
+{
+	uint8_t want[16], got[16];
+	size_t len = strlen(text);
+	char padded[128];
+	int want_ok, got_ok;
+
+	if (len + 2 > sizeof(padded))
+		return 1;
+	memcpy(padded, text, len);
+	memcpy(padded + len, "7", 2);
+	memset(got, 0xa5, sizeof(got));
+	want_ok = inet_pton(family, text, want) == 1;
+	got_ok = address_from_text(family, padded, len, got);
+	if (want_ok == got_ok && (want_ok ? !memcmp(want, got, family == AF_INET ? 4 : 16) :
+					    got[0] == 0xa5 && !memcmp(got, got + 1, sizeof(got) - 1)))
+		return 1;
+	printf("#   %s `%s': inet_pton %s, address_from_text %s (or wrote what it refused)\n",
+	       family == AF_INET ? "IPv4" : "IPv6", text, want_ok ? "accepts" : "refuses",
+	       got_ok ? "accepts" : "refuses");
+	return 0;
+}
+
+static void test_parse_fixed(void)
+{
+	static const char *const texts[] = {
+		"", ".", ":", "::", ":::", "::1", "1::", "1:", ":1", "1::2::3", "0.0.0.0",
+		"255.255.255.255", "256.0.0.0", "1.2.3", "1.2.3.4.5", "01.2.3.4", "0.2.3.4", "1..2.3",
+		"1.2.3.", ".1.2.3", "1.2.3.04", "1.2.3.4 ", " 1.2.3.4", "10.1", "0x1.2.3.4",
+		"1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8",
+		"1:2:3:4:5:6:7::8", "1:2:3:4::5:6:7:8", "12345::", "fFfF::", "::ffff:1.2.3.4",
+		"::1.2.3.4", "1.2.3.4::", "1:2:3:4:5:6:1.2.3.4", "1:2:3:4:5:6:7:1.2.3.4",
+		"1:2:3:4:5::1.2.3.4", "1:2:3:4:5:6::1.2.3.4", "::1.2.3", "::1.2.3.4.5", "::01.2.3.4",
+		"::256.1.1.1", "::1.2.3.4:5", "ab.1.2.3", "::ab.1.2.3", "fe80::1%eth0", "[::1]",
+		"0:0:0:0:0:0:0:0", "::0:0:0:0:0:0:0", "0:0:0:0:0:0:0::", "1::2:", ":1::2", "g::",
+		"2001:db8::", "2001:0db8:0000:0000:0000:ff00:0042:8329", "00000::", "::00000",
+		"1.2.3.4:1.2.3.4", "::1.2.3.4.", "::.1.2.3", "1:2:3:4:5:6:7:8:", ":1:2:3:4:5:6:7:8",
+	};
+
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); ++i) {
+		EXPECT(check_parse(AF_INET, texts[i]));
+		EXPECT(check_parse(AF_INET6, texts[i]));
+	}
+}
+
+/*
+ * Random strings over the characters addresses are made of, and valid addresses with a few
+ * random edits: the second kind stays near the border between accepted and refused.
+ */
+static void test_parse_random(void)
+{
+	static const char alphabet[] = "0123456789abcdefABCDEFg:.:.::..% ";
+	uint64_t state = 7;
+	int failures = 0;
+
+	for (int i = 0; i < 300000 && failures < 10; ++i) {
+		char text[48];
+		size_t len = next_random(&state) % 40;
+
+		if (i % 2) {
+			uint8_t bytes[16];
+			int family = i % 4 == 1 ? AF_INET : AF_INET6;
+
+			for (size_t b = 0; b < sizeof(bytes); ++b)
+				bytes[b] = next_random(&state) % 3 ? 0 : (uint8_t)next_random(&state);
+			len = format_address(text, family, bytes);
+			for (int edits = (int)(next_random(&state) % 4); edits > 0 && len; --edits) {
+				size_t at = next_random(&state) % len;
+				char c = alphabet[next_random(&state) % (sizeof(alphabet) - 1)];
+
+				switch (next_random(&state) % 3) {
+				case 0: /* replace */
+					text[at] = c;
+					break;
+				case 1: /* delete */
+					memmove(&text[at], &text[at + 1], len - at);
+					--len;
+					break;
+				default: /* insert */
+					if (len + 1 < sizeof(text)) {
+						memmove(&text[at + 1], &text[at], len - at + 1);
+						text[at] = c;
+						++len;
+					}
+				}
+			}
+		} else {
+			for (size_t j = 0; j < len; ++j)
+				text[j] = alphabet[next_random(&state) % (sizeof(alphabet) - 1)];
+		}
+		text[len] = '\0';
+		failures += !check_parse(AF_INET, text);
+		failures += !check_parse(AF_INET6, text);
+	}
+	EXPECT(!failures);
+}
+
 int main(void)
 {
 	RUN(test_u64);
 	RUN(test_ipv4);
 	RUN(test_ipv6_fixed);
 	RUN(test_ipv6_random);
+	RUN(test_parse_fixed);
+	RUN(test_parse_random);
 	TEST_EXIT();
 }
