@@ -1,5 +1,6 @@
 /* argv.c: `wg set' arguments into a change request, with the value parsers of values.c. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "argv.h"
@@ -41,7 +42,7 @@ static bool peer_option(struct wg_device *dev, struct wg_peer *peer, const char 
 		ok = read_key_file(peer->preshared_key, value, diag);
 		peer->flags |= PEER_HAS_PRESHARED_KEY;
 	} else if (!strcmp(option, "endpoint")) {
-		ok = parse_endpoint(&peer->endpoint, value, diag);
+		ok = parse_endpoint(&peer->endpoint, value, getenv(ENDPOINT_RETRIES_ENV), diag);
 	} else if (!strcmp(option, "persistent-keepalive")) {
 		ok = parse_keepalive(&peer->persistent_keepalive, value, diag);
 		peer->flags |= PEER_HAS_PERSISTENT_KEEPALIVE;

@@ -1,15 +1,22 @@
 /* config.c: configuration text into a device model; every error names file, line and text. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
+
+/* Bytes read from a configuration file at a time; a longer line doubles the buffer. */
+#define CONFIG_READ_BLOCK ((size_t)64 * 1024)
+#define CONFIG_READ_MAX ((size_t)1 << 40)
 
 bool config_parser_init(struct config_parser *parser, const char *filename)
 {
 	memset(parser, 0, sizeof(*parser));
 	parser->filename = filename;
 	parser->dev = device_new();
+	parser->retries_env = getenv(ENDPOINT_RETRIES_ENV);
 	return parser->dev != NULL;
 }
 
@@ -70,20 +77,26 @@ static bool begin_section(struct config_parser *parser, const char *name, const 
 	return located_error(parser, parser->line, message);
 }
 
-static bool interface_key(struct config_parser *parser, const char *key, const char *value,
-			  struct diag *d)
+/*
+ * Whether the key (len bytes) is name, in any case; the length decides first, so each line
+ * of a large file compares its key in full with one name only.
+ */
+#define KEY_IS(key, len, name) ((len) == sizeof(name) - 1 && equal_nocase(key, name))
+
+static bool interface_key(struct config_parser *parser, const char *key, size_t len,
+			  const char *value, struct diag *d)
 {
 	struct wg_device *dev = parser->dev;
 
-	if (equal_nocase(key, "PrivateKey")) {
+	if (KEY_IS(key, len, "PrivateKey")) {
 		if (!parse_key(dev->private_key, value, d))
 			return false;
 		dev->flags |= DEVICE_HAS_PRIVATE_KEY;
-	} else if (equal_nocase(key, "ListenPort")) {
+	} else if (KEY_IS(key, len, "ListenPort")) {
 		if (!parse_port(&dev->listen_port, value, d))
 			return false;
 		dev->flags |= DEVICE_HAS_LISTEN_PORT;
-	} else if (equal_nocase(key, "FwMark")) {
+	} else if (KEY_IS(key, len, "FwMark")) {
 		if (!parse_fwmark(&dev->fwmark, value, d))
 			return false;
 		dev->flags |= DEVICE_HAS_FWMARK;
@@ -97,26 +110,26 @@ static bool interface_key(struct config_parser *parser, const char *key, const c
 	return true;
 }
 
-static bool peer_key(struct config_parser *parser, const char *key, const char *value,
+static bool peer_key(struct config_parser *parser, const char *key, size_t len, const char *value,
 		     struct diag *d)
 {
 	struct wg_peer *peer = parser->peer;
 
-	if (equal_nocase(key, "PublicKey")) {
+	if (KEY_IS(key, len, "PublicKey")) {
 		if (!parse_key(peer->public_key, value, d))
 			return false;
 		peer->flags |= PEER_HAS_PUBLIC_KEY;
-	} else if (equal_nocase(key, "PresharedKey")) {
+	} else if (KEY_IS(key, len, "PresharedKey")) {
 		if (!parse_key(peer->preshared_key, value, d))
 			return false;
 		peer->flags |= PEER_HAS_PRESHARED_KEY;
-	} else if (equal_nocase(key, "AllowedIPs")) {
+	} else if (KEY_IS(key, len, "AllowedIPs")) {
 		/* every AllowedIPs line starts in replace mode; a `+' or `-' entry undoes that */
 		peer->flags |= PEER_REPLACE_ALLOWEDIPS;
 		return parse_allowedips(parser->dev, peer, value, d);
-	} else if (equal_nocase(key, "Endpoint")) {
-		return parse_endpoint(&peer->endpoint, value, d);
-	} else if (equal_nocase(key, "PersistentKeepalive")) {
+	} else if (KEY_IS(key, len, "Endpoint")) {
+		return parse_endpoint(&peer->endpoint, value, parser->retries_env, d);
+	} else if (KEY_IS(key, len, "PersistentKeepalive")) {
 		if (!parse_keepalive(&peer->persistent_keepalive, value, d))
 			return false;
 		peer->flags |= PEER_HAS_PERSISTENT_KEEPALIVE;
@@ -215,9 +228,12 @@ bool config_parse_line(struct config_parser *parser, const char *line, size_t le
 		diag_error(&inner, "Key %s has no value", diag_quote(q, sizeof(q), text));
 		ok = false;
 	} else {
+		size_t key_len = (size_t)(value - text);
+
 		*value++ = '\0';
-		ok = parser->section == SECTION_INTERFACE ? interface_key(parser, text, value, &inner) :
-							     peer_key(parser, text, value, &inner);
+		ok = parser->section == SECTION_INTERFACE ?
+			     interface_key(parser, text, key_len, value, &inner) :
+			     peer_key(parser, text, key_len, value, &inner);
 	}
 	if (!ok)
 		located_error(parser, parser->line, inner.error);
@@ -275,45 +291,92 @@ struct wg_device *config_parse_buffer(const char *filename, const char *text, si
 	return finish_or_fail(&parser, ok, diag);
 }
 
+/*
+ * Doubles the read buffer for a line longer than it; the old one is wiped before it is freed.
+ * NULL (and the buffer gone) when memory runs out, or past a terabyte, which no malloc gives.
+ */
+static char *grow_read_buffer(char *buf, size_t *cap)
+{
+	size_t old = *cap;
+	char *bigger = old < CONFIG_READ_MAX ? malloc(old * 2) : NULL;
+
+	if (bigger)
+		memcpy(bigger, buf, old);
+	memzero_explicit(buf, old < CONFIG_READ_MAX ? old : CONFIG_READ_MAX);
+	free(buf);
+	*cap = old * 2;
+	return bigger;
+}
+
+/*
+ * The file is read in large blocks and its lines are parsed where they lie in the buffer: no
+ * stdio buffer, no copy per line and few system calls for a file of 100,000 peers. The text
+ * left after the last whole line moves to the front for the next read.
+ */
 struct wg_device *config_read_file(const char *path, struct diag *diag)
 {
 	struct config_parser parser;
-	char *line = NULL, q[QUOTE_LEN], iobuf[BUFSIZ];
-	size_t cap = 0;
-	ssize_t len;
-	bool ok = true;
-	FILE *file;
+	size_t cap = CONFIG_READ_BLOCK, have = 0, done;
+	char *buf, q[QUOTE_LEN];
+	bool ok = true, eof = false;
+	int fd;
 
-	file = fopen(path, "re");
-	if (!file) {
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
 		diag_error(diag, "Unable to open configuration file %s: %s",
 			   diag_quote(q, sizeof(q), path), strerror(errno));
 		return NULL;
 	}
-	/* stdio's own buffer would be freed with the file's text, keys included, still in it */
-	setvbuf(file, iobuf, _IOFBF, sizeof(iobuf));
-	if (!config_parser_init(&parser, path)) {
-		fclose(file);
+	buf = malloc(cap);
+	if (!buf || !config_parser_init(&parser, path)) {
+		free(buf);
+		close(fd);
 		diag_error(diag, "Out of memory");
 		return NULL;
 	}
 	parser.diag.warn = diag->warn;
 	parser.diag.ctx = diag->ctx;
-	while (ok && (len = getline(&line, &cap, file)) >= 0) {
-		if (len && line[len - 1] == '\n')
-			--len;
-		ok = config_parse_line(&parser, line, (size_t)len);
+	while (ok && !eof) {
+		ssize_t n;
+
+		if (have == cap && !(buf = grow_read_buffer(buf, &cap))) {
+			ok = false;
+			snprintf(parser.diag.error, sizeof(parser.diag.error), "Out of memory");
+			break;
+		}
+		n = read(fd, buf + have, cap - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ok = false;
+			snprintf(parser.diag.error, sizeof(parser.diag.error),
+				 "Unable to read configuration file %s: %s",
+				 diag_quote(q, sizeof(q), path), strerror(errno));
+			break;
+		}
+		eof = n == 0;
+		have += (size_t)n;
+		for (done = 0; ok;) {
+			const char *end = memchr(buf + done, '\n', have - done);
+
+			if (!end) {
+				/* the last line may lack its newline */
+				if (eof && done < have) {
+					ok = config_parse_line(&parser, buf + done, have - done);
+					done = have;
+				}
+				break;
+			}
+			ok = config_parse_line(&parser, buf + done, (size_t)(end - (buf + done)));
+			done = (size_t)(end - buf) + 1;
+		}
+		memmove(buf, buf + done, have - done);
+		have -= done;
 	}
-	if (ok && ferror(file)) {
-		ok = false;
-		snprintf(parser.diag.error, sizeof(parser.diag.error),
-			 "Unable to read configuration file %s: %s", diag_quote(q, sizeof(q), path),
-			 strerror(errno));
+	if (buf) {
+		memzero_explicit(buf, cap);
+		free(buf);
 	}
-	if (line)
-		memzero_explicit(line, cap);
-	free(line);
-	fclose(file);
-	memzero_explicit(iobuf, sizeof(iobuf));
+	close(fd);
 	return finish_or_fail(&parser, ok, diag);
 }

@@ -16,6 +16,7 @@ struct config_parser {
 	const char *filename;
 	unsigned long line, peer_line;
 	struct diag diag; /* error: "FILE:LINE: what is wrong: `text'" */
+	const char *retries_env; /* WG_ENDPOINT_RESOLUTION_RETRIES when parsing began */
 };
 
 /* Returns false (ENOMEM) if the device cannot be allocated. */

@@ -28,11 +28,6 @@ _Static_assert(sizeof(struct wg_peer) == 144 && sizeof(struct wg_allowedip) == 3
 #define ARENA_FIRST_CHUNK 4096
 #define ARENA_MAX_CHUNK (1024 * 1024)
 
-void memzero_explicit(void *p, size_t len)
-{
-	explicit_bzero(p, len);
-}
-
 static void *arena_alloc(struct wg_arena *arena, size_t len)
 {
 	struct arena_chunk *chunk = arena->top;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "encoding.h"
+#include "format.h"
 #include "values.h"
 
 void diag_error(struct diag *diag, const char *fmt, ...)
@@ -150,10 +151,9 @@ bool parse_keepalive(uint16_t *seconds, const char *value, struct diag *diag)
 	return true;
 }
 
-/* WG_ENDPOINT_RESOLUTION_RETRIES: unset means 15, `infinity' means forever. */
-static bool resolution_retries(int *retries, struct diag *diag)
+/* WG_ENDPOINT_RESOLUTION_RETRIES's text (NULL: unset means 15; `infinity' means forever). */
+static bool resolution_retries(int *retries, const char *env, struct diag *diag)
 {
-	const char *env = getenv("WG_ENDPOINT_RESOLUTION_RETRIES");
 	unsigned long long n;
 
 	if (!env) {
@@ -172,8 +172,36 @@ static bool resolution_retries(int *retries, struct diag *diag)
 	return true;
 }
 
+/*
+ * A writable copy of a value for the parsers that cut it up: on the stack when it is short, as
+ * nearly every value is, so a file of 100,000 peers costs no allocation per value.
+ */
+struct scratch {
+	char *text;
+	char short_text[128];
+};
+
+static char *scratch_copy(struct scratch *s, const char *value, struct diag *diag)
+{
+	size_t len = strlen(value);
+
+	s->text = len < sizeof(s->short_text) ? s->short_text : malloc(len + 1);
+	if (!s->text) {
+		diag_error(diag, "Out of memory");
+		return NULL;
+	}
+	memcpy(s->text, value, len + 1);
+	return s->text;
+}
+
+static void scratch_free(struct scratch *s)
+{
+	if (s->text != s->short_text)
+		free(s->text);
+}
+
 static bool resolve_host(union wg_endpoint *endpoint, const char *host, const char *value,
-			 struct diag *diag)
+			 const char *retries_env, struct diag *diag)
 {
 	struct addrinfo hints = { .ai_family = AF_UNSPEC,
 				  .ai_socktype = SOCK_DGRAM,
@@ -183,18 +211,18 @@ static bool resolve_host(union wg_endpoint *endpoint, const char *host, const ch
 	int retries, ret;
 
 	/* a bad setting fails every endpoint, numeric or not, as in the original */
-	if (!resolution_retries(&retries, diag))
+	if (!resolution_retries(&retries, retries_env, diag))
 		return false;
 	/*
 	 * A plain address needs no resolver: getaddrinfo would give the same, several times
 	 * slower, for each of a file's peers. Other forms (inet_aton's 10.1 or 0x0a.0.0.1, a
 	 * %scope, a name) still go through it.
 	 */
-	if (inet_pton(AF_INET, host, &endpoint->addr4.sin_addr) == 1) {
+	if (address_from_text(AF_INET, host, strlen(host), &endpoint->addr4.sin_addr)) {
 		endpoint->addr4.sin_family = AF_INET;
 		return true;
 	}
-	if (!strchr(host, '%') && inet_pton(AF_INET6, host, &endpoint->addr6.sin6_addr) == 1) {
+	if (address_from_text(AF_INET6, host, strlen(host), &endpoint->addr6.sin6_addr)) {
 		endpoint->addr6.sin6_family = AF_INET6;
 		return true;
 	}
@@ -235,9 +263,11 @@ static bool resolve_host(union wg_endpoint *endpoint, const char *host, const ch
 	return true;
 }
 
-bool parse_endpoint(union wg_endpoint *endpoint, const char *value, struct diag *diag)
+bool parse_endpoint(union wg_endpoint *endpoint, const char *value, const char *retries_env,
+		    struct diag *diag)
 {
 	char *copy, *host, *port_text;
+	struct scratch scratch;
 	unsigned long long port;
 	bool ok = false;
 
@@ -245,11 +275,9 @@ bool parse_endpoint(union wg_endpoint *endpoint, const char *value, struct diag 
 		diag_error(diag, "Endpoint is empty: expected host:port or [IPv6]:port");
 		return false;
 	}
-	copy = strdup(value);
-	if (!copy) {
-		diag_error(diag, "Out of memory");
+	copy = scratch_copy(&scratch, value, diag);
+	if (!copy)
 		return false;
-	}
 	if (copy[0] == '[') {
 		char *end = strchr(copy, ']');
 
@@ -278,7 +306,7 @@ bool parse_endpoint(union wg_endpoint *endpoint, const char *value, struct diag 
 		goto out;
 	}
 	memset(endpoint, 0, sizeof(*endpoint));
-	if (!resolve_host(endpoint, host, value, diag))
+	if (!resolve_host(endpoint, host, value, retries_env, diag))
 		goto out;
 	if (endpoint->addr.sa_family == AF_INET)
 		endpoint->addr4.sin_port = htons((uint16_t)port);
@@ -286,7 +314,7 @@ bool parse_endpoint(union wg_endpoint *endpoint, const char *value, struct diag 
 		endpoint->addr6.sin6_port = htons((uint16_t)port);
 	ok = true;
 out:
-	free(copy);
+	scratch_free(&scratch);
 	return ok;
 }
 
@@ -298,17 +326,10 @@ static bool parse_allowedip(struct wg_allowedip *aip, char *entry, struct diag *
 
 	if (slash)
 		*slash = '\0';
-	if (strchr(entry, ':')) {
-		aip->family = AF_INET6;
-		max = 128;
-		if (inet_pton(AF_INET6, entry, &aip->ip6) != 1)
-			goto bad_address;
-	} else {
-		aip->family = AF_INET;
-		max = 32;
-		if (inet_pton(AF_INET, entry, &aip->ip4) != 1)
-			goto bad_address;
-	}
+	aip->family = strchr(entry, ':') ? AF_INET6 : AF_INET;
+	max = aip->family == AF_INET6 ? 128 : 32;
+	if (!address_from_text(aip->family, entry, strlen(entry), &aip->ip6))
+		goto bad_address;
 	if (!slash) {
 		aip->cidr = (uint8_t)max;
 	} else if (!parse_decimal(&cidr, slash + 1, (unsigned)max)) {
@@ -336,13 +357,12 @@ bad_address:
 bool parse_allowedips(struct wg_device *dev, struct wg_peer *peer, const char *value,
 		      struct diag *diag)
 {
-	char *copy = strdup(value), *entry, *next;
+	struct scratch scratch;
+	char *copy = scratch_copy(&scratch, value, diag), *entry, *next;
 	bool ok = false;
 
-	if (!copy) {
-		diag_error(diag, "Out of memory");
+	if (!copy)
 		return false;
-	}
 	/* whitespace may stand anywhere: " 10.0.0.0 / 8 , fd00::/64" is one valid list */
 	next = copy;
 	for (const char *p = value; *p; ++p) {
@@ -383,7 +403,7 @@ bool parse_allowedips(struct wg_device *dev, struct wg_peer *peer, const char *v
 	}
 	ok = true;
 out:
-	free(copy);
+	scratch_free(&scratch);
 	return ok;
 }
 

@@ -53,8 +53,13 @@ bool parse_key(uint8_t key[WG_KEY_LEN], const char *value, struct diag *diag);
 bool parse_port(uint16_t *port, const char *value, struct diag *diag);
 bool parse_fwmark(uint32_t *fwmark, const char *value, struct diag *diag);
 bool parse_keepalive(uint16_t *seconds, const char *value, struct diag *diag);
-/* Resolves host names, retrying per WG_ENDPOINT_RESOLUTION_RETRIES. */
-bool parse_endpoint(union wg_endpoint *endpoint, const char *value, struct diag *diag);
+/*
+ * Resolves host names, retrying per WG_ENDPOINT_RESOLUTION_RETRIES, whose text (NULL if unset)
+ * the caller looks up once: a file may hold 100,000 endpoints.
+ */
+bool parse_endpoint(union wg_endpoint *endpoint, const char *value, const char *retries_env,
+		    struct diag *diag);
+#define ENDPOINT_RETRIES_ENV "WG_ENDPOINT_RESOLUTION_RETRIES"
 /*
  * A comma-separated list of [+|-]address[/cidr] appended to peer. Any `+' or `-' entry turns
  * the whole update incremental (PEER_REPLACE_ALLOWEDIPS cleared); `-' marks removals. The
