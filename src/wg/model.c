@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "curve25519.h"
 #include "model.h"
@@ -15,6 +17,7 @@
 struct arena_chunk {
 	struct arena_chunk *prev;
 	size_t used, size;
+	size_t ready; /* bytes of data arena_prefault has dealt with */
 	_Alignas(max_align_t) unsigned char data[];
 };
 
@@ -27,6 +30,32 @@ _Static_assert(sizeof(struct wg_peer) == 144 && sizeof(struct wg_allowedip) == 3
 	       "peer and allowed-IP sizes drive peak RSS with 100,000 peers: keep them small");
 #define ARENA_FIRST_CHUNK 4096
 #define ARENA_MAX_CHUNK (1024 * 1024)
+
+/*
+ * A large chunk's fresh pages would each cost a page fault on first touch: on this project's
+ * virtual machines the fault entries were a tenth of a 60,000-peer setconf's CPU time (perf).
+ * The kernel maps them in batches instead, ARENA_PREFAULT bytes ahead of use, so at most that
+ * much memory is held early.
+ * A kernel without MADV_POPULATE_WRITE (before 5.14) refuses, and the faults happen as before.
+ */
+#define ARENA_PREFAULT ((size_t)64 * 1024)
+
+static void arena_prefault(struct arena_chunk *chunk, size_t end)
+{
+#ifdef MADV_POPULATE_WRITE
+	const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t from = ((uintptr_t)chunk->data + chunk->ready + page - 1) & ~(page - 1);
+	size_t ready = end + ARENA_PREFAULT < chunk->size ? end + ARENA_PREFAULT : chunk->size;
+	uintptr_t to = ((uintptr_t)chunk->data + ready) & ~(page - 1);
+
+	if (to > from)
+		madvise((void *)from, to - from, MADV_POPULATE_WRITE);
+	chunk->ready = ready;
+#else
+	chunk->ready = chunk->size;
+	(void)end;
+#endif
+}
 
 static void *arena_alloc(struct wg_arena *arena, size_t len)
 {
@@ -45,9 +74,13 @@ static void *arena_alloc(struct wg_arena *arena, size_t len)
 		if (!chunk)
 			return NULL;
 		chunk->size = size;
+		/* calloc has touched a small chunk already */
+		chunk->ready = size < ARENA_PREFAULT ? size : 0;
 		chunk->prev = arena->top;
 		arena->top = chunk;
 	}
+	if (chunk->used + len > chunk->ready)
+		arena_prefault(chunk, chunk->used + len);
 	chunk->used += len;
 	return chunk->data + chunk->used - len;
 }
