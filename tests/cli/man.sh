@@ -89,13 +89,19 @@ fi
 check_terms "show field" "$WG_MAN" "${fields[@]}"
 
 # Every configuration key the parser accepts.
-mapfile -t keys < <(grep -oE '(strcasecmp|equal_nocase)\(key, "[A-Za-z]*"\)' "$REPO_DIR/src/wg/config.c" |
-	cut -d'"' -f2)
+mapfile -t keys < <(grep -oE '(KEY_IS\(key, len|strcasecmp\(key|equal_nocase\(key), "[A-Za-z]*"\)' \
+	"$REPO_DIR/src/wg/config.c" | cut -d'"' -f2)
 [[ ${#keys[@]} -ge 8 ]] && pass "config.c names its keys" || fail "config.c names its keys" "found ${#keys[@]}"
 check_terms "configuration key" "$WG_MAN" "${keys[@]}"
 
 # Every environment variable wg reads.
-mapfile -t vars < <(grep -ho 'getenv("[A-Z_]*")' "$REPO_DIR"/src/wg/*.c | cut -d'"' -f2 | sort -u)
+# Names read through a macro (#define NAME_ENV "VARIABLE") count too.
+mapfile -t vars < <({
+	grep -ho 'getenv("[A-Z_]*")' "$REPO_DIR"/src/wg/*.c
+	grep -ho '^#define [A-Z_]*_ENV "[A-Z_]*"' "$REPO_DIR"/src/wg/*.h
+} | cut -d'"' -f2 | sort -u)
+[[ ${#vars[@]} -ge 4 ]] && pass "wg's sources name its environment variables" ||
+	fail "wg's sources name its environment variables" "found ${#vars[@]}: ${vars[*]}"
 check_terms "environment variable" "$WG_MAN" "${vars[@]}"
 
 # Every member of the JSON output.
