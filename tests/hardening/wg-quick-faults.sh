@@ -147,7 +147,7 @@ fq() {
 	# Through bash -c: a killed wg-quick makes bash say so, into ERR and not the test's log.
 	run bash -c '"$@"; exit $?' - ip netns exec "$NS" env -i PATH="$FQ_PATH" \
 		STUB_RESOLVCONF_DIR="$STUB_RESOLVCONF_DIR" FAULT_DIR="$FDIR" \
-		FAULT_CMD="${FAULT_CMD:-}" FAULT_GLOB="${FAULT_GLOB:-}" \
+		FAULT_CMD="${FAULT_CMD:-}" FAULT_GLOB="${FAULT_GLOB:-}" FAULT_LINE="${FAULT_LINE:-}" \
 		FAULT_NTH="${FAULT_NTH:-1}" FAULT_WHEN="${FAULT_WHEN:-before}" "${FQ_ENV[@]}" \
 		/usr/bin/setsid --wait "$FBIN/wg-quick" "$@"
 }
@@ -203,16 +203,31 @@ fq_each_step() {
 
 # ---- up --------------------------------------------------------------------------------------
 
+# Routes through the main table are added together, by one `ip -batch': the Nth such step is
+# the Nth line of that batch (in the order of the "[#]" lines), and its failure is named.
+BATCH_ROUTE='ip -[46] route add [^ ]* dev wg0'
 fq_up_case() {
-	local step="$1" nth="$2" when="$3"
+	local step="$1" nth="$2" when="$3" line first injected="$1" named="" said=""
 	# This host's `ip link add' fails anyway; the userspace daemon is the link step then.
 	[[ $step != "ip link add"* ]] || ((WQ_KERNEL)) || return 0
-	FAULT_CMD="$step" FAULT_NTH="$nth" FAULT_WHEN="$when" fq up "$CONF"
+	if [[ $step =~ ^$BATCH_ROUTE$ ]]; then
+		line="$(printf '%s\n' "${STEPS[@]}" | grep -xn -m 1 -F "$step" | cut -d: -f1)"
+		first="$(printf '%s\n' "${STEPS[@]}" | grep -xn -m 1 "$BATCH_ROUTE" | cut -d: -f1)"
+		line=$((line - first + 1))
+		injected="ip -batch - (line $line: ${step#ip -[46] })"
+		named="wg-quick: \`$step' failed"
+		FAULT_CMD="ip -batch -" FAULT_LINE="$line" FAULT_WHEN="$when" fq up "$CONF"
+		said="$(grep -xF "$named" <<<"$ERR")"
+	else
+		FAULT_CMD="$step" FAULT_NTH="$nth" FAULT_WHEN="$when" fq up "$CONF"
+	fi
 	fq_settle
 	expect_eq "$LABEL: up failing $when \`$step' (#$nth) undoes everything" \
 		"$(fq_injected)
+said: $said
 failed: $((RC != 0))
-$(fq_state)" "injected: $step
+$(fq_state)" "injected: $injected
+said: $named
 failed: 1
 $BASELINE"
 	fq_renew
@@ -223,6 +238,9 @@ fq_up_faults() {
 	local steps=()
 	fq up "$CONF"
 	mapfile -t steps < <(fq_steps)
+	STEPS=("${steps[@]}")
+	expect_eq "$LABEL: a clean up adds the main table's routes in one ip -batch" \
+		"$(grep -c -x 'ip -batch -' "$FDIR/calls")" 1
 	expect_eq "$LABEL: a clean up takes every step" "$RC|$(printf '%s\n' "${steps[@]}")" \
 		"0|hook pre-up wg0
 $(wq_link_lines wg0 | sed -n 's/^\[#\] //p')
