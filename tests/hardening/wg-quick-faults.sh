@@ -242,9 +242,9 @@ fq_up_faults() {
 	expect_eq "$LABEL: a clean up adds the main table's routes in one ip -batch" \
 		"$(grep -c -x 'ip -batch -' "$FDIR/calls")" 1
 	expect_eq "$LABEL: a clean up takes every step" "$RC|$(printf '%s\n' "${steps[@]}")" \
-		"0|hook pre-up wg0
-$(wq_link_lines wg0 | sed -n 's/^\[#\] //p')
-wg setconf wg0 /dev/fd/63
+		"0|$(wq_link_lines wg0 | sed -n 's/^\[#\] //p')
+hook pre-up wg0
+wg addconf wg0 /dev/fd/63
 ip -4 address add 10.10.11.10/24 dev wg0
 ip -6 address add fd00::1/64 dev wg0
 ip link set mtu 1420 up dev wg0

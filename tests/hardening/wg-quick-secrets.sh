@@ -229,7 +229,7 @@ mkdir "$LEAKY"
 cp -P "$WQ_BIN"/* "$LEAKY/"
 rm "$LEAKY/wg-quick"
 # shellcheck disable=SC2016 # wg-quick's code, not ours to expand
-sed -e 's|^\twg_conf setconf "$text"$|&\n\t/bin/true "$text"|' \
+sed -e 's|^\twg_conf "$verb" "$text"$|&\n\t/bin/true "$text"|' \
 	-e 's|^\(\tchmod\) 0600 \("$tmp"\)$|\1 0644 \2|' "$WG_QUICK" >"$LEAKY/wg-quick"
 chmod +x "$LEAKY/wg-quick"
 expect_eq "the leaky copy differs in two lines" \

@@ -82,7 +82,10 @@ expect_eq "wg's message names the file and its line" "$(grep -F "$BAD" <<<"$ERR"
 expect_clean "bad ListenPort"
 
 wq "$NS" up "$(conf "PreUp = false")"
-expect_eq "a failing PreUp creates nothing" "$RC|$(wq_log)" "1|[#] false"
+expect_eq "a failing PreUp (run once the link exists) deletes the link again" "$RC|$(wq_log)" \
+	"1|$(wq_link_lines wg0)
+[#] false
+[#] ip link delete dev wg0"
 expect_clean "failing PreUp"
 
 finish
