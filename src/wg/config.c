@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "secret.h"
 
 /* Bytes read from a configuration file at a time; a longer line doubles the buffer. */
 #define CONFIG_READ_BLOCK ((size_t)64 * 1024)

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "curve25519.h"
-#include "model.h"
+#include "secret.h"
 
 typedef unsigned __int128 u128;
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "encoding.h"
+#include "secret.h"
 
 #define SWAR_ONES 0x0101010101010101ULL
 #define SWAR_HIGH (SWAR_ONES * 0x80)

@@ -11,6 +11,7 @@
 #include "curve25519.h"
 #include "encoding.h"
 #include "model.h"
+#include "secret.h"
 #include "subcommands.h"
 
 /* Fills buf from /dev/urandom, for kernels older than getrandom(2). */

@@ -11,6 +11,7 @@
 #include "ipc.h"
 #include "model.h"
 #include "netlink.h"
+#include "secret.h"
 #include "wireguard-uapi.h"
 
 /*

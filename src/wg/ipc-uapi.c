@@ -20,6 +20,7 @@
 #include "encoding.h"
 #include "format.h"
 #include "ipc.h"
+#include "secret.h"
 #include "uapi.h"
 
 #define SOCKET_DIR RUNSTATEDIR "/wireguard"

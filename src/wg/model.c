@@ -8,6 +8,7 @@
 
 #include "curve25519.h"
 #include "model.h"
+#include "secret.h"
 
 /*
  * Every peer and allowed IP of a device lives in one arena: a chain of chunks carved front

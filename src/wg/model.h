@@ -5,7 +5,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -129,16 +128,5 @@ bool endpoint_equal(const union wg_endpoint *a, const union wg_endpoint *b);
  * Returns NULL with errno set on failure.
  */
 struct wg_device *device_sync_diff(const struct wg_device *want, const struct wg_device *have);
-
-/*
- * Zeroes secrets. Inline, so wiping a key-sized buffer costs a few stores rather than a call
- * for each of a file's keys; the empty asm claims to read the bytes, so the compiler cannot
- * drop the stores as dead.
- */
-static inline void memzero_explicit(void *p, size_t len)
-{
-	memset(p, 0, len);
-	__asm__ __volatile__("" : : "r"(p) : "memory");
-}
 
 #endif

@@ -10,6 +10,7 @@
 #include "encoding.h"
 #include "format.h"
 #include "print.h"
+#include "secret.h"
 
 #define RESET "\x1b[0m"
 #define BOLD "\x1b[1m"

@@ -6,15 +6,9 @@
 #include "ipc.h"
 #include "subcommands.h"
 
-static void print_warning(struct diag *diag, const char *message)
-{
-	(void)diag;
-	fprintf(stderr, "Warning: %s\n", message);
-}
-
 int set_main(int argc, const char *argv[])
 {
-	struct diag diag = { .warn = print_warning };
+	struct diag diag = { .warn = diag_print_warning };
 	struct wg_device *dev;
 	int ret;
 

@@ -7,12 +7,6 @@
 #include "ipc.h"
 #include "subcommands.h"
 
-static void print_warning(struct diag *diag, const char *message)
-{
-	(void)diag;
-	fprintf(stderr, "Warning: %s\n", message);
-}
-
 /*
  * syncconf needs the running device as well as the file. Reading the device (a dump from the
  * kernel, or the whole state from a userspace daemon) costs about as much as parsing a big
@@ -78,7 +72,7 @@ static int sync_device(const struct wg_device *want, struct device_read *read,
 
 int setconf_main(int argc, const char *argv[])
 {
-	struct diag diag = { .warn = print_warning };
+	struct diag diag = { .warn = diag_print_warning };
 	struct wg_device *want, *send;
 	struct device_read read;
 	bool add = !strcmp(argv[0], "addconf"), sync = !strcmp(argv[0], "syncconf");

@@ -9,6 +9,7 @@
 #include "fuzz.h"
 #include "netlink.h"
 #include "print.h"
+#include "secret.h"
 #include "uapi.h"
 
 #define FUZZ_FAMILY 0x20   /* any generic-netlink family id will do */
