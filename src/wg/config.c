@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "io.h"
 #include "secret.h"
 
 /* Bytes read from a configuration file at a time; a longer line doubles the buffer. */
@@ -345,9 +346,7 @@ struct wg_device *config_read_file(const char *path, struct diag *diag)
 			snprintf(parser.diag.error, sizeof(parser.diag.error), "Out of memory");
 			break;
 		}
-		n = read(fd, buf + have, cap - have);
-		if (n < 0 && errno == EINTR)
-			continue;
+		n = read_full(fd, buf + have, cap - have);
 		if (n < 0) {
 			ok = false;
 			snprintf(parser.diag.error, sizeof(parser.diag.error),
@@ -355,7 +354,7 @@ struct wg_device *config_read_file(const char *path, struct diag *diag)
 				 diag_quote(q, sizeof(q), path), strerror(errno));
 			break;
 		}
-		eof = n == 0;
+		eof = (size_t)n < cap - have;
 		have += (size_t)n;
 		for (done = 0; ok;) {
 			const char *end = memchr(buf + done, '\n', have - done);

@@ -10,6 +10,7 @@
 
 #include "curve25519.h"
 #include "encoding.h"
+#include "io.h"
 #include "model.h"
 #include "secret.h"
 #include "subcommands.h"
@@ -17,24 +18,16 @@
 /* Fills buf from /dev/urandom, for kernels older than getrandom(2). */
 static int read_urandom(uint8_t *buf, size_t len)
 {
-	size_t done = 0;
-	int fd, ret = 0;
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC), ret = 0;
+	ssize_t n;
 
-	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	while (done < len) {
-		ssize_t n = read(fd, buf + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			ret = n < 0 ? -errno : -EIO;
-			goto out;
-		}
-		done += (size_t)n;
-	}
-out:
+	n = read_full(fd, buf, len);
+	if (n < 0)
+		ret = -errno;
+	else if ((size_t)n < len)
+		ret = -EIO;
 	close(fd);
 	return ret;
 }
@@ -117,35 +110,18 @@ out:
 	return ret < 0 ? 1 : 0;
 }
 
-/* Reads up to len bytes, fewer only at end of file or on an error; returns the count. */
-static size_t read_full(int fd, char *buf, size_t len)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = read(fd, buf + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		done += (size_t)n;
-	}
-	return done;
-}
-
 /* True when the rest of stdin holds only whitespace and NUL bytes (a read error ends it). */
 static bool rest_is_blank(void)
 {
 	char buf[512];
-	size_t n;
+	ssize_t n;
 
 	while ((n = read_full(STDIN_FILENO, buf, sizeof(buf))) > 0) {
-		for (size_t i = 0; i < n; ++i) {
+		for (ssize_t i = 0; i < n; ++i) {
 			if (buf[i] && !strchr(" \t\n\v\f\r", buf[i]))
 				return false;
 		}
-		if (n < sizeof(buf))
+		if ((size_t)n < sizeof(buf))
 			break;
 	}
 	return true;

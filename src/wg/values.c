@@ -13,6 +13,7 @@
 
 #include "encoding.h"
 #include "format.h"
+#include "io.h"
 #include "secret.h"
 #include "values.h"
 
@@ -369,22 +370,11 @@ out:
 	return ok;
 }
 
-static ssize_t read_retrying(int fd, char *buf, size_t len)
-{
-	ssize_t n;
-
-	do
-		n = read(fd, buf, len);
-	while (n < 0 && errno == EINTR);
-	return n;
-}
-
 bool read_key_file(uint8_t key[WG_KEY_LEN], const char *path, struct diag *diag)
 {
 	char text[WG_KEY_LEN_BASE64 + 1] = { 0 }, rest[512], q[QUOTE_LEN];
-	size_t got = 0;
 	bool ok = false;
-	ssize_t n = 0;
+	ssize_t got, n;
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -393,10 +383,8 @@ bool read_key_file(uint8_t key[WG_KEY_LEN], const char *path, struct diag *diag)
 			   strerror(errno));
 		return false;
 	}
-	while (got < WG_KEY_LEN_BASE64 &&
-	       (n = read_retrying(fd, text + got, WG_KEY_LEN_BASE64 - got)) > 0)
-		got += (size_t)n;
-	if (got < WG_KEY_LEN_BASE64 && n < 0)
+	got = read_full(fd, text, WG_KEY_LEN_BASE64);
+	if (got < 0)
 		goto read_error;
 	if (got == 0 && lseek(fd, 0, SEEK_CUR) == 0) {
 		/* an empty file (or /dev/null) asks for the key to be removed */
@@ -409,7 +397,7 @@ bool read_key_file(uint8_t key[WG_KEY_LEN], const char *path, struct diag *diag)
 			   diag_quote(q, sizeof(q), path));
 		goto out;
 	}
-	while ((n = read_retrying(fd, rest, sizeof(rest))) > 0) {
+	while ((n = read_full(fd, rest, sizeof(rest))) > 0) {
 		for (ssize_t i = 0; i < n; ++i) {
 			if (!isspace((unsigned char)rest[i])) {
 				diag_error(diag,
