@@ -1,6 +1,6 @@
 /*
- * format.h: numbers and IP addresses as text, exactly as printf and inet_ntop write them, and
- * addresses back from text exactly as inet_pton reads them.
+ * format.h: numbers, IP addresses and endpoints as text, exactly as printf, inet_ntop and
+ * getnameinfo write them, and numbers and addresses back from text.
  */
 #ifndef FORMAT_H
 #define FORMAT_H
@@ -9,6 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <arpa/inet.h>
+#include <net/if.h>
+
+#include "model.h"
 
 #define FORMAT_U64_LEN 21 /* the 20 digits of UINT64_MAX and a NUL */
 
@@ -26,5 +29,16 @@ size_t format_address(char out[INET6_ADDRSTRLEN], int family, const void *addr);
  * 100,000 peers with two allowed IPs each would make. out is written only on success.
  */
 bool address_from_text(int family, const char *text, size_t len, void *out);
+
+/* Plain unsigned decimal: digits only (no sign, no spaces), at most max. */
+bool u64_from_text(uint64_t *out, const char *text, uint64_t max);
+
+#define ENDPOINT_TEXT_LEN (INET6_ADDRSTRLEN + IF_NAMESIZE + 16)
+/*
+ * host:port, or [host]:port for IPv6, whose %scope is written as getnameinfo writes it (by
+ * interface name for a link-local address). False, with the resolver's message in out, when
+ * it cannot be written.
+ */
+bool format_endpoint(char out[ENDPOINT_TEXT_LEN], const union wg_endpoint *endpoint);
 
 #endif

@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
-#include <netdb.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,6 +21,7 @@
 #include "ipc.h"
 #include "secret.h"
 #include "uapi.h"
+#include "values.h"
 
 #define SOCKET_DIR RUNSTATEDIR "/wireguard"
 #define SOCKET_SUFFIX ".sock"
@@ -148,36 +148,15 @@ static int put_key(struct uapi_writer *w, const char *name, const uint8_t key[WG
 	return 0;
 }
 
-/* IPv6 scopes are written by interface name when there is one, as getnameinfo would. */
-static void format_scope(char *out, size_t size, uint32_t scope_id)
-{
-	char name[IF_NAMESIZE];
-
-	if (!scope_id)
-		*out = '\0';
-	else if (if_indextoname(scope_id, name))
-		snprintf(out, size, "%%%s", name);
-	else
-		snprintf(out, size, "%%%u", scope_id);
-}
-
 static int put_endpoint(struct uapi_writer *w, const union wg_endpoint *ep)
 {
 	char line[LINE_ROOM], *p = stpcpy(line, "endpoint=");
-	bool v6 = ep->addr.sa_family == AF_INET6;
 
-	if (ep->addr.sa_family != AF_INET && !v6)
+	if (ep->addr.sa_family != AF_INET && ep->addr.sa_family != AF_INET6)
 		return 0;
-	if (v6)
-		*p++ = '[';
-	p += format_address(p, ep->addr.sa_family,
-			    v6 ? (const void *)&ep->addr6.sin6_addr : (const void *)&ep->addr4.sin_addr);
-	if (v6) {
-		format_scope(p, IF_NAMESIZE + 12, ep->addr6.sin6_scope_id);
-		p = stpcpy(p + strlen(p), "]");
-	}
-	*p++ = ':';
-	p += format_u64(p, ntohs(v6 ? ep->addr6.sin6_port : ep->addr4.sin_port));
+	if (!format_endpoint(p, ep))
+		return -EINVAL;
+	p += strlen(p);
 	*p++ = '\n';
 	return put_text(w, line, (size_t)(p - line));
 }
@@ -298,94 +277,14 @@ static int read_line(struct reply_reader *r, char **line, size_t *len)
 	}
 }
 
-/* Plain unsigned decimal, no sign or spaces, at most max. */
-static int parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (!*s)
-		return -EPROTO;
-	for (; *s; ++s) {
-		unsigned int digit = (unsigned int)(*s - '0');
-
-		if (digit > 9 || v > (max - digit) / 10)
-			return -EPROTO;
-		v = v * 10 + digit;
-	}
-	*out = v;
-	return 0;
-}
-
 /* Daemons send errno=-N; errno=N is taken to mean the same error. */
 static int parse_errno(const char *value, int *err)
 {
 	uint64_t n;
-	int ret = parse_u64(value + (*value == '-'), INT_MAX, &n);
 
-	if (ret)
-		return ret;
+	if (!u64_from_text(&n, value + (*value == '-'), INT_MAX))
+		return -EPROTO;
 	*err = -(int)n;
-	return 0;
-}
-
-/* Numeric host only (a daemon's reply is never resolved): a.b.c.d:port or [v6%scope]:port. */
-static int parse_endpoint(union wg_endpoint *ep, char *value)
-{
-	struct addrinfo hints = { .ai_family = AF_INET6, .ai_flags = AI_NUMERICHOST };
-	struct addrinfo *res;
-	char *host = value, *port;
-	uint64_t num = 0;
-
-	if (*host == '[') {
-		port = strchr(++host, ']');
-		if (!port || port[1] != ':')
-			return -EPROTO;
-		*port = '\0';
-		port += 2;
-	} else {
-		port = strrchr(host, ':');
-		if (!port)
-			return -EPROTO;
-		*port++ = '\0';
-	}
-	if (parse_u64(port, 65535, &num))
-		return -EPROTO;
-	memset(ep, 0, sizeof(*ep));
-	if (address_from_text(AF_INET, host, strlen(host), &ep->addr4.sin_addr)) {
-		ep->addr4.sin_family = AF_INET;
-		ep->addr4.sin_port = htons((uint16_t)num);
-		return 0;
-	}
-	if (!strchr(host, '%')) {
-		if (!address_from_text(AF_INET6, host, strlen(host), &ep->addr6.sin6_addr))
-			return -EPROTO;
-	} else {
-		if (getaddrinfo(host, NULL, &hints, &res))
-			return -EPROTO;
-		memcpy(&ep->addr6, res->ai_addr, sizeof(ep->addr6));
-		freeaddrinfo(res);
-	}
-	ep->addr6.sin6_family = AF_INET6;
-	ep->addr6.sin6_port = htons((uint16_t)num);
-	return 0;
-}
-
-static int parse_allowedip(struct wg_allowedip *aip, char *value)
-{
-	char *slash = strchr(value, '/');
-	uint64_t cidr;
-
-	if (!slash)
-		return -EPROTO;
-	if (address_from_text(AF_INET, value, (size_t)(slash - value), &aip->ip4))
-		aip->family = AF_INET;
-	else if (address_from_text(AF_INET6, value, (size_t)(slash - value), &aip->ip6))
-		aip->family = AF_INET6;
-	else
-		return -EPROTO;
-	if (parse_u64(slash + 1, aip->family == AF_INET ? 32 : 128, &cidr))
-		return -EPROTO;
-	aip->cidr = (uint8_t)cidr;
 	return 0;
 }
 
@@ -454,7 +353,7 @@ static int parse_field(const struct field *fields, void *base, uint32_t *flags, 
 			*flags |= f->flag;
 		return 0;
 	}
-	if (parse_u64(value, f->max, &num))
+	if (!u64_from_text(&num, value, f->max))
 		return -EPROTO;
 	if (f->size == sizeof(uint16_t))
 		*(uint16_t *)at = (uint16_t)num;
@@ -471,10 +370,12 @@ static int parse_peer_line(struct get_state *s, const char *key, char *value)
 	struct wg_allowedip *aip;
 
 	if (key_is(key, "endpoint"))
-		return parse_endpoint(&s->peer->endpoint, value);
+		return endpoint_from_reply(&s->peer->endpoint, value) ? 0 : -EPROTO;
 	if (key_is(key, "allowed_ip")) {
 		aip = peer_add_allowedip(s->dev, s->peer);
-		return aip ? parse_allowedip(aip, value) : -ENOMEM;
+		if (!aip)
+			return -ENOMEM;
+		return allowedip_from_reply(aip, value) ? 0 : -EPROTO;
 	}
 	return parse_field(peer_fields, s->peer, &s->peer->flags, key, value);
 }
@@ -680,7 +581,7 @@ static int timeout_ms(void)
 	const char *env = getenv("WG_UAPI_TIMEOUT");
 	uint64_t seconds;
 
-	if (!env || parse_u64(env, INT_MAX / 1000, &seconds) || !seconds)
+	if (!env || !u64_from_text(&seconds, env, INT_MAX / 1000) || !seconds)
 		seconds = DEFAULT_TIMEOUT_SECONDS;
 	return (int)seconds * 1000;
 }

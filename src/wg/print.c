@@ -39,45 +39,6 @@ static inline void put_text(const char *text, FILE *out)
 		putc_unlocked(*text++, out);
 }
 
-#define ENDPOINT_TEXT_LEN (INET6_ADDRSTRLEN + IFNAMSIZ + 16)
-
-/*
- * host:port or [host]:port; false (with the resolver's message in buf) if unprintable. Only an
- * IPv6 scope needs getnameinfo (it names link-local scopes by interface); everything else is
- * written here the same way, which matters when a dump holds 100,000 endpoints.
- */
-static bool endpoint_text(char buf[ENDPOINT_TEXT_LEN], const union wg_endpoint *endpoint)
-{
-	char host[INET6_ADDRSTRLEN + IFNAMSIZ + 2], port[8];
-	bool v6 = endpoint->addr.sa_family == AF_INET6;
-	socklen_t len = v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-	int ret;
-
-	if (!v6 || !endpoint->addr6.sin6_scope_id) {
-		char *p = buf;
-
-		if (v6)
-			*p++ = '[';
-		p += format_address(p, endpoint->addr.sa_family,
-				    v6 ? (const void *)&endpoint->addr6.sin6_addr :
-					 (const void *)&endpoint->addr4.sin_addr);
-		p = stpcpy(p, v6 ? "]:" : ":");
-		format_u64(p, ntohs(v6 ? endpoint->addr6.sin6_port : endpoint->addr4.sin_port));
-		return true;
-	}
-	ret = getnameinfo(&endpoint->addr, len, host, sizeof(host), port, sizeof(port),
-			  NI_NUMERICHOST | NI_NUMERICSERV | NI_DGRAM);
-	if (ret) {
-		snprintf(buf, ENDPOINT_TEXT_LEN, "%s", gai_strerror(ret));
-		return false;
-	}
-	if (endpoint->addr.sa_family == AF_INET6)
-		snprintf(buf, ENDPOINT_TEXT_LEN, "[%s]:%s", host, port);
-	else
-		snprintf(buf, ENDPOINT_TEXT_LEN, "%s:%s", host, port);
-	return true;
-}
-
 static bool has_endpoint(const struct wg_peer *peer)
 {
 	return peer->endpoint.addr.sa_family == AF_INET ||
@@ -115,7 +76,7 @@ static void put_endpoint_or_none(FILE *out, const struct wg_peer *peer)
 		put_text("(none)", out);
 		return;
 	}
-	endpoint_text(text, &peer->endpoint);
+	format_endpoint(text, &peer->endpoint);
 	put_text(text, out);
 }
 
@@ -494,7 +455,7 @@ static void conf_peer(const struct printer_ctx *ctx, const struct wg_peer *peer,
 		put_allowedips(out, peer, ", ", "/", "", "", "");
 		putc_unlocked('\n', out);
 	}
-	if (has_endpoint(peer) && endpoint_text(endpoint, &peer->endpoint)) {
+	if (has_endpoint(peer) && format_endpoint(endpoint, &peer->endpoint)) {
 		put_text("Endpoint = ", out);
 		put_text(endpoint, out);
 		putc_unlocked('\n', out);
@@ -573,7 +534,7 @@ static void json_peer(const struct printer_ctx *ctx, const struct wg_peer *peer,
 	if (has_endpoint(peer)) {
 		char text[ENDPOINT_TEXT_LEN];
 
-		endpoint_text(text, &peer->endpoint);
+		format_endpoint(text, &peer->endpoint);
 		json_string(out, text);
 	} else {
 		put_text("null", out);

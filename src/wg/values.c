@@ -34,41 +34,31 @@ bool parse_key(uint8_t key[WG_KEY_LEN], const char *value, struct diag *diag)
 	return fail_quoting(diag, "Key is not the correct length or format", value);
 }
 
-/* Plain unsigned decimal, no sign, no spaces, at most max. */
-static bool parse_decimal(unsigned long long *out, const char *value, unsigned long long max)
+/* A port number as text: plain decimal from 0 to 65535. */
+static bool port_from_text(uint16_t *port, const char *text)
 {
-	unsigned long long n = 0;
+	uint64_t n;
 
-	if (!*value)
+	if (!u64_from_text(&n, text, 65535))
 		return false;
-	for (; *value; ++value) {
-		if (*value < '0' || *value > '9')
-			return false;
-		n = n * 10 + (unsigned)(*value - '0');
-		if (n > max)
-			return false;
-	}
-	*out = n;
+	*port = (uint16_t)n;
 	return true;
 }
 
 bool parse_port(uint16_t *port, const char *value, struct diag *diag)
 {
-	unsigned long long n;
-
 	if (!*value) {
 		diag_error(diag, "Port is empty: expected a number from 0 to 65535");
 		return false;
 	}
-	if (!parse_decimal(&n, value, 65535))
+	if (!port_from_text(port, value))
 		return fail_quoting(diag, "Port must be a number from 0 to 65535", value);
-	*port = (uint16_t)n;
 	return true;
 }
 
 bool parse_fwmark(uint32_t *fwmark, const char *value, struct diag *diag)
 {
-	unsigned long long n = 0;
+	uint64_t n = 0;
 	bool ok;
 
 	if (equal_nocase(value, "off")) {
@@ -89,7 +79,7 @@ bool parse_fwmark(uint32_t *fwmark, const char *value, struct diag *diag)
 				ok = false;
 		}
 	} else {
-		ok = parse_decimal(&n, value, 0xffffffffULL);
+		ok = u64_from_text(&n, value, 0xffffffffULL);
 	}
 	if (!ok)
 		return fail_quoting(diag, "Fwmark must be `off' or a number from 0 to 0xffffffff",
@@ -100,13 +90,13 @@ bool parse_fwmark(uint32_t *fwmark, const char *value, struct diag *diag)
 
 bool parse_keepalive(uint16_t *seconds, const char *value, struct diag *diag)
 {
-	unsigned long long n;
+	uint64_t n;
 
 	if (equal_nocase(value, "off")) {
 		*seconds = 0;
 		return true;
 	}
-	if (!parse_decimal(&n, value, 65535))
+	if (!u64_from_text(&n, value, 65535))
 		return fail_quoting(diag,
 				    "Persistent keepalive must be `off' or seconds from 0 to 65535",
 				    value);
@@ -117,7 +107,7 @@ bool parse_keepalive(uint16_t *seconds, const char *value, struct diag *diag)
 /* WG_ENDPOINT_RESOLUTION_RETRIES's text (NULL: unset means 15; `infinity' means forever). */
 static bool resolution_retries(int *retries, const char *env, struct diag *diag)
 {
-	unsigned long long n;
+	uint64_t n;
 
 	if (!env) {
 		*retries = 15;
@@ -127,7 +117,7 @@ static bool resolution_retries(int *retries, const char *env, struct diag *diag)
 		*retries = -1;
 		return true;
 	}
-	if (!parse_decimal(&n, env, INT_MAX))
+	if (!u64_from_text(&n, env, INT_MAX))
 		return fail_quoting(diag,
 				    "WG_ENDPOINT_RESOLUTION_RETRIES must be a number or `infinity'",
 				    env);
@@ -163,6 +153,40 @@ static void scratch_free(struct scratch *s)
 		free(s->text);
 }
 
+/*
+ * A plain address needs no resolver: getaddrinfo would give the same, several times slower,
+ * for each of a file's peers. Other forms (inet_aton's 10.1 or 0x0a.0.0.1, a %scope, a name)
+ * go through it.
+ */
+static bool plain_address(union wg_endpoint *endpoint, const char *host)
+{
+	if (address_from_text(AF_INET, host, strlen(host), &endpoint->addr4.sin_addr)) {
+		endpoint->addr4.sin_family = AF_INET;
+		return true;
+	}
+	if (address_from_text(AF_INET6, host, strlen(host), &endpoint->addr6.sin6_addr)) {
+		endpoint->addr6.sin6_family = AF_INET6;
+		return true;
+	}
+	return false;
+}
+
+/* The resolver's first answer, if it is an IPv4 or IPv6 socket address; frees the answers. */
+static bool take_answer(union wg_endpoint *endpoint, struct addrinfo *result)
+{
+	bool ok = true;
+
+	if (result->ai_family == AF_INET && result->ai_addrlen == sizeof(struct sockaddr_in))
+		memcpy(&endpoint->addr4, result->ai_addr, sizeof(struct sockaddr_in));
+	else if (result->ai_family == AF_INET6 &&
+		 result->ai_addrlen == sizeof(struct sockaddr_in6))
+		memcpy(&endpoint->addr6, result->ai_addr, sizeof(struct sockaddr_in6));
+	else
+		ok = false;
+	freeaddrinfo(result);
+	return ok;
+}
+
 static bool resolve_host(union wg_endpoint *endpoint, const char *host, const char *value,
 			 const char *retries_env, struct diag *diag)
 {
@@ -176,19 +200,8 @@ static bool resolve_host(union wg_endpoint *endpoint, const char *host, const ch
 	/* a bad setting fails every endpoint, numeric or not, as in the original */
 	if (!resolution_retries(&retries, retries_env, diag))
 		return false;
-	/*
-	 * A plain address needs no resolver: getaddrinfo would give the same, several times
-	 * slower, for each of a file's peers. Other forms (inet_aton's 10.1 or 0x0a.0.0.1, a
-	 * %scope, a name) still go through it.
-	 */
-	if (address_from_text(AF_INET, host, strlen(host), &endpoint->addr4.sin_addr)) {
-		endpoint->addr4.sin_family = AF_INET;
+	if (plain_address(endpoint, host))
 		return true;
-	}
-	if (address_from_text(AF_INET6, host, strlen(host), &endpoint->addr6.sin6_addr)) {
-		endpoint->addr6.sin6_family = AF_INET6;
-		return true;
-	}
 	for (int attempt = 0;; ++attempt) {
 		ret = getaddrinfo(host, NULL, &hints, &result);
 		if (!ret)
@@ -213,25 +226,53 @@ static bool resolve_host(union wg_endpoint *endpoint, const char *host, const ch
 			delay = delay * 6 / 5 > 20 ? 20 : delay * 6 / 5;
 		}
 	}
-	if (result->ai_family == AF_INET && result->ai_addrlen == sizeof(struct sockaddr_in))
-		memcpy(&endpoint->addr4, result->ai_addr, sizeof(struct sockaddr_in));
-	else if (result->ai_family == AF_INET6 &&
-		 result->ai_addrlen == sizeof(struct sockaddr_in6))
-		memcpy(&endpoint->addr6, result->ai_addr, sizeof(struct sockaddr_in6));
-	else
-		ret = -1;
-	freeaddrinfo(result);
-	if (ret)
+	if (!take_answer(endpoint, result))
 		return fail_quoting(diag, "Endpoint is neither an IPv4 nor an IPv6 address", value);
 	return true;
+}
+
+enum endpoint_split { SPLIT_OK, SPLIT_NO_BRACKET, SPLIT_NO_PORT };
+
+/* Cuts host:port (at the last `:') or [host]:port in place; the host may be empty. */
+static enum endpoint_split split_endpoint(char *text, char **host, char **port)
+{
+	char *end;
+
+	if (text[0] == '[') {
+		end = strchr(text, ']');
+		if (!end)
+			return SPLIT_NO_BRACKET;
+		*end = '\0';
+		*host = text + 1;
+		if (end[1] != ':')
+			return SPLIT_NO_PORT;
+		*port = end + 2;
+	} else {
+		end = strrchr(text, ':');
+		if (!end)
+			return SPLIT_NO_PORT;
+		*end = '\0';
+		*host = text;
+		*port = end + 1;
+	}
+	return **port ? SPLIT_OK : SPLIT_NO_PORT;
+}
+
+static void set_endpoint_port(union wg_endpoint *endpoint, uint16_t port)
+{
+	if (endpoint->addr.sa_family == AF_INET)
+		endpoint->addr4.sin_port = htons(port);
+	else
+		endpoint->addr6.sin6_port = htons(port);
 }
 
 bool parse_endpoint(union wg_endpoint *endpoint, const char *value, const char *retries_env,
 		    struct diag *diag)
 {
-	char *copy, *host, *port_text;
+	char *copy, *host = NULL, *port_text;
+	enum endpoint_split split;
 	struct scratch scratch;
-	unsigned long long port;
+	uint16_t port;
 	bool ok = false;
 
 	if (!*value) {
@@ -241,80 +282,101 @@ bool parse_endpoint(union wg_endpoint *endpoint, const char *value, const char *
 	copy = scratch_copy(&scratch, value, diag);
 	if (!copy)
 		return false;
-	if (copy[0] == '[') {
-		char *end = strchr(copy, ']');
-
-		if (!end) {
-			fail_quoting(diag, "Endpoint has no `]' to match its `['", value);
-			goto out;
-		}
-		host = copy + 1;
-		*end = '\0';
-		port_text = end[1] == ':' ? end + 2 : NULL;
-	} else {
-		char *colon = strrchr(copy, ':');
-
-		host = copy;
-		port_text = colon ? colon + 1 : NULL;
-		if (colon)
-			*colon = '\0';
+	split = split_endpoint(copy, &host, &port_text);
+	if (split == SPLIT_NO_BRACKET) {
+		fail_quoting(diag, "Endpoint has no `]' to match its `['", value);
+		goto out;
 	}
-	if (!port_text || !*port_text || !*host) {
+	if (split == SPLIT_NO_PORT || !*host) {
 		fail_quoting(diag, "Endpoint needs a host and a port, as host:port or [IPv6]:port",
 			     value);
 		goto out;
 	}
-	if (!parse_decimal(&port, port_text, 65535) || port == 0) {
+	if (!port_from_text(&port, port_text) || port == 0) {
 		fail_quoting(diag, "Endpoint port must be a number from 1 to 65535", value);
 		goto out;
 	}
 	memset(endpoint, 0, sizeof(*endpoint));
 	if (!resolve_host(endpoint, host, value, retries_env, diag))
 		goto out;
-	if (endpoint->addr.sa_family == AF_INET)
-		endpoint->addr4.sin_port = htons((uint16_t)port);
-	else
-		endpoint->addr6.sin6_port = htons((uint16_t)port);
+	set_endpoint_port(endpoint, port);
 	ok = true;
 out:
 	scratch_free(&scratch);
 	return ok;
 }
 
-static bool parse_allowedip(struct wg_allowedip *aip, char *entry, struct diag *diag)
+bool endpoint_from_reply(union wg_endpoint *endpoint, char *text)
+{
+	struct addrinfo hints = { .ai_family = AF_INET6, .ai_flags = AI_NUMERICHOST };
+	struct addrinfo *result;
+	char *host, *port_text;
+	uint16_t port;
+
+	if (split_endpoint(text, &host, &port_text) != SPLIT_OK ||
+	    !port_from_text(&port, port_text))
+		return false;
+	memset(endpoint, 0, sizeof(*endpoint));
+	if (!plain_address(endpoint, host)) {
+		/* only an IPv6 address with a %scope is left to the (numeric) resolver */
+		if (!strchr(host, '%') || getaddrinfo(host, NULL, &hints, &result))
+			return false;
+		if (!take_answer(endpoint, result))
+			return false;
+	}
+	set_endpoint_port(endpoint, port);
+	return true;
+}
+
+/* address[/cidr] cut in place (cidr defaults to every bit); host bits are kept as written. */
+static bool prefix_from_text(struct wg_allowedip *aip, char *entry, struct diag *diag)
 {
 	char *slash = strchr(entry, '/'), q[QUOTE_LEN];
-	unsigned long long cidr;
+	uint64_t cidr;
 	int max;
 
 	if (slash)
 		*slash = '\0';
 	aip->family = strchr(entry, ':') ? AF_INET6 : AF_INET;
 	max = aip->family == AF_INET6 ? 128 : 32;
-	if (!address_from_text(aip->family, entry, strlen(entry), &aip->ip6))
-		goto bad_address;
+	if (!address_from_text(aip->family, entry, strlen(entry), &aip->ip6)) {
+		diag_error(diag, "Unable to parse IP address: %s", diag_quote(q, sizeof(q), entry));
+		return false;
+	}
+	if (slash)
+		*slash = '/';
 	if (!slash) {
 		aip->cidr = (uint8_t)max;
-	} else if (!parse_decimal(&cidr, slash + 1, (unsigned)max)) {
+	} else if (!u64_from_text(&cidr, slash + 1, (unsigned)max)) {
 		diag_error(diag, "Prefix length must be a number from 0 to %d: %s", max,
 			   diag_quote(q, sizeof(q), slash + 1));
 		return false;
 	} else {
 		aip->cidr = (uint8_t)cidr;
 	}
-	if (allowedip_mask(aip)) {
-		char addr[INET6_ADDRSTRLEN];
+	return true;
+}
 
-		inet_ntop(aip->family, &aip->ip6, addr, sizeof(addr));
-		if (slash)
-			*slash = '/';
+/* One entry of a user's list: a prefix with host bits set is taken as the prefix, with a word. */
+static bool parse_allowedip(struct wg_allowedip *aip, char *entry, struct diag *diag)
+{
+	char addr[INET6_ADDRSTRLEN], q[QUOTE_LEN];
+
+	if (!prefix_from_text(aip, entry, diag))
+		return false;
+	if (allowedip_mask(aip)) {
+		format_address(addr, aip->family, &aip->ip6);
 		diag_warn(diag, "Allowed IP %s has host bits set; it stands for %s/%u",
 			  diag_quote(q, sizeof(q), entry), addr, aip->cidr);
 	}
 	return true;
-bad_address:
-	diag_error(diag, "Unable to parse IP address: %s", diag_quote(q, sizeof(q), entry));
-	return false;
+}
+
+bool allowedip_from_reply(struct wg_allowedip *aip, char *text)
+{
+	struct diag ignored = { .warn = NULL };
+
+	return strchr(text, '/') && prefix_from_text(aip, text, &ignored);
 }
 
 bool parse_allowedips(struct wg_device *dev, struct wg_peer *peer, const char *value,

@@ -1,4 +1,4 @@
-/* values.h: one parser per kind of value, shared by the configuration file and `wg set'. */
+/* values.h: one parser per kind of value, shared by the configuration file, `wg set' and UAPI. */
 #ifndef VALUES_H
 #define VALUES_H
 
@@ -43,12 +43,20 @@ bool parse_endpoint(union wg_endpoint *endpoint, const char *value, const char *
 		    struct diag *diag);
 #define ENDPOINT_RETRIES_ENV "WG_ENDPOINT_RESOLUTION_RETRIES"
 /*
+ * The same forms as a daemon reports them in a UAPI reply, cut up in place: a numeric host
+ * (never resolved; only an IPv6 %scope goes to the resolver, numerically) and a port from 0 to
+ * 65535.
+ */
+bool endpoint_from_reply(union wg_endpoint *endpoint, char *text);
+/*
  * A comma-separated list of [+|-]address[/cidr] appended to peer. Any `+' or `-' entry turns
  * the whole update incremental (PEER_REPLACE_ALLOWEDIPS cleared); `-' marks removals. The
  * caller decides whether the peer starts out in replace mode.
  */
 bool parse_allowedips(struct wg_device *dev, struct wg_peer *peer, const char *value,
 		      struct diag *diag);
+/* One address/cidr of a UAPI reply (cidr required), cut up in place and taken as written. */
+bool allowedip_from_reply(struct wg_allowedip *aip, char *text);
 /*
  * A key stored in a file, as `wg set' takes them. An empty regular file or /dev/null yields
  * the all-zero key, which removes the key from the device.

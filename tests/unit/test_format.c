@@ -1,6 +1,6 @@
 /*
  * test_format.c: format_u64 and format_address against printf and the C library's inet_ntop,
- * address_from_text against its inet_pton.
+ * address_from_text against its inet_pton; u64_from_text's bounds and format_endpoint's scopes.
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -209,6 +209,66 @@ static void test_parse_random(void)
 	EXPECT(!failures);
 }
 
+/* u64_from_text: digits only, and every bound exact, UINT64_MAX and bounds below 10 too. */
+static void test_u64_from_text(void)
+{
+	static const struct {
+		const char *text;
+		uint64_t max;
+		int ok;
+		uint64_t value;
+	} cases[] = {
+		{ "0", 0, 1, 0 },	  { "1", 0, 0, 0 },	     { "5", 4, 0, 0 },
+		{ "4", 4, 1, 4 },	  { "65535", 65535, 1, 65535 }, { "65536", 65535, 0, 0 },
+		{ "007", 65535, 1, 7 },	  { "", 65535, 0, 0 },	     { "+5", 65535, 0, 0 },
+		{ "-5", 65535, 0, 0 },	  { " 5", 65535, 0, 0 },     { "5 ", 65535, 0, 0 },
+		{ "0x10", 65535, 0, 0 },  { "18446744073709551615", UINT64_MAX, 1, UINT64_MAX },
+		{ "18446744073709551616", UINT64_MAX, 0, 0 },
+		{ "99999999999999999999", UINT64_MAX, 0, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); ++i) {
+		uint64_t got = 12345;
+		int ok = u64_from_text(&got, cases[i].text, cases[i].max);
+
+		if (ok != cases[i].ok || (ok && got != cases[i].value) || (!ok && got != 12345))
+			printf("#   `%s' (max %" PRIu64 "): %s %" PRIu64 "\n", cases[i].text,
+			       cases[i].max, ok ? "took" : "refused", got);
+		EXPECT(ok == cases[i].ok && (!ok || got == cases[i].value));
+	}
+}
+
+static void check_endpoint(const char *host, uint32_t scope, uint16_t port, const char *want)
+{
+	union wg_endpoint ep = { 0 };
+	char got[ENDPOINT_TEXT_LEN];
+
+	if (strchr(host, ':')) {
+		ep.addr6.sin6_family = AF_INET6;
+		inet_pton(AF_INET6, host, &ep.addr6.sin6_addr);
+		ep.addr6.sin6_scope_id = scope;
+		ep.addr6.sin6_port = htons(port);
+	} else {
+		ep.addr4.sin_family = AF_INET;
+		inet_pton(AF_INET, host, &ep.addr4.sin_addr);
+		ep.addr4.sin_port = htons(port);
+	}
+	EXPECT(format_endpoint(got, &ep));
+	EXPECT_STREQ(got, want);
+}
+
+/* A scope is named as getnameinfo names it: by interface for link-local addresses only. */
+static void test_endpoints(void)
+{
+	check_endpoint("192.0.2.1", 0, 51820, "192.0.2.1:51820");
+	check_endpoint("0.0.0.0", 0, 0, "0.0.0.0:0");
+	check_endpoint("2001:db8::1", 0, 65535, "[2001:db8::1]:65535");
+	check_endpoint("::ffff:192.0.2.1", 0, 1, "[::ffff:192.0.2.1]:1");
+	check_endpoint("fe80::1", 1, 7, "[fe80::1%lo]:7");
+	check_endpoint("fe80::1", 4000000000U, 7, "[fe80::1%4000000000]:7");
+	check_endpoint("2001:db8::1", 1, 7, "[2001:db8::1%1]:7");
+}
+
 int main(void)
 {
 	RUN(test_u64);
@@ -217,5 +277,7 @@ int main(void)
 	RUN(test_ipv6_random);
 	RUN(test_parse_fixed);
 	RUN(test_parse_random);
+	RUN(test_u64_from_text);
+	RUN(test_endpoints);
 	TEST_EXIT();
 }
