@@ -112,7 +112,7 @@ size_t format_address(char out[INET6_ADDRSTRLEN], int family, const void *addr)
  * Only an IPv6 scope needs getnameinfo (it names link-local scopes by interface); everything
  * else is written here the same way, which matters when a dump holds 100,000 endpoints.
  */
-bool format_endpoint(char out[ENDPOINT_TEXT_LEN], const union wg_endpoint *endpoint)
+size_t format_endpoint(char out[ENDPOINT_TEXT_LEN], const union wg_endpoint *endpoint)
 {
 	char host[INET6_ADDRSTRLEN + IF_NAMESIZE + 2], port[8];
 	bool v6 = endpoint->addr.sa_family == AF_INET6;
@@ -125,38 +125,23 @@ bool format_endpoint(char out[ENDPOINT_TEXT_LEN], const union wg_endpoint *endpo
 		p += format_address(p, endpoint->addr.sa_family,
 				    v6 ? (const void *)&endpoint->addr6.sin6_addr :
 					 (const void *)&endpoint->addr4.sin_addr);
-		p = stpcpy(p, v6 ? "]:" : ":");
-		format_u64(p, ntohs(v6 ? endpoint->addr6.sin6_port : endpoint->addr4.sin_port));
-		return true;
+		if (v6)
+			*p++ = ']';
+		*p++ = ':';
+		p += format_u64(p, ntohs(v6 ? endpoint->addr6.sin6_port : endpoint->addr4.sin_port));
+		return (size_t)(p - out);
 	}
 	ret = getnameinfo(&endpoint->addr, sizeof(endpoint->addr6), host, sizeof(host), port,
 			  sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV | NI_DGRAM);
 	if (ret) {
 		snprintf(out, ENDPOINT_TEXT_LEN, "%s", gai_strerror(ret));
-		return false;
+		return 0;
 	}
-	snprintf(out, ENDPOINT_TEXT_LEN, "[%s]:%s", host, port);
-	return true;
+	ret = snprintf(out, ENDPOINT_TEXT_LEN, "[%s]:%s", host, port);
+	return ret > 0 && ret < ENDPOINT_TEXT_LEN ? (size_t)ret : 0;
 }
 
-/* ---- numbers and addresses from text ---- */
-
-bool u64_from_text(uint64_t *out, const char *text, uint64_t max)
-{
-	uint64_t value = 0;
-
-	if (!*text)
-		return false;
-	for (; *text; ++text) {
-		unsigned int digit = (unsigned int)(*text - '0');
-
-		if (digit > 9 || digit > max || value > (max - digit) / 10)
-			return false;
-		value = value * 10 + digit;
-	}
-	*out = value;
-	return true;
-}
+/* ---- addresses from text ---- */
 
 /* Dotted decimal: four parts from 0 to 255, a part of more than one digit not starting at 0. */
 static bool ip4_from_text(uint8_t out[4], const char *p, const char *end)

@@ -30,15 +30,34 @@ size_t format_address(char out[INET6_ADDRSTRLEN], int family, const void *addr);
  */
 bool address_from_text(int family, const char *text, size_t len, void *out);
 
-/* Plain unsigned decimal: digits only (no sign, no spaces), at most max. */
-bool u64_from_text(uint64_t *out, const char *text, uint64_t max);
+/*
+ * Plain unsigned decimal: digits only (no sign, no spaces), at most max. Inline, so the bound
+ * folds into each caller: a file or a reply of 100,000 peers holds several numbers for each.
+ */
+static inline bool u64_from_text(uint64_t *out, const char *text, uint64_t max)
+{
+	const uint64_t tenth = max / 10, last = max % 10;
+	uint64_t value = 0;
+
+	if (!*text)
+		return false;
+	for (; *text; ++text) {
+		unsigned int digit = (unsigned int)(*text - '0');
+
+		if (digit > 9 || value > tenth || (value == tenth && digit > last))
+			return false;
+		value = value * 10 + digit;
+	}
+	*out = value;
+	return true;
+}
 
 #define ENDPOINT_TEXT_LEN (INET6_ADDRSTRLEN + IF_NAMESIZE + 16)
 /*
  * host:port, or [host]:port for IPv6, whose %scope is written as getnameinfo writes it (by
- * interface name for a link-local address). False, with the resolver's message in out, when
- * it cannot be written.
+ * interface name for a link-local address): the length, or 0 (with the resolver's message in
+ * out) when it cannot be written.
  */
-bool format_endpoint(char out[ENDPOINT_TEXT_LEN], const union wg_endpoint *endpoint);
+size_t format_endpoint(char out[ENDPOINT_TEXT_LEN], const union wg_endpoint *endpoint);
 
 #endif

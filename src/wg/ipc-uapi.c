@@ -151,12 +151,14 @@ static int put_key(struct uapi_writer *w, const char *name, const uint8_t key[WG
 static int put_endpoint(struct uapi_writer *w, const union wg_endpoint *ep)
 {
 	char line[LINE_ROOM], *p = stpcpy(line, "endpoint=");
+	size_t len;
 
 	if (ep->addr.sa_family != AF_INET && ep->addr.sa_family != AF_INET6)
 		return 0;
-	if (!format_endpoint(p, ep))
+	len = format_endpoint(p, ep);
+	if (!len)
 		return -EINVAL;
-	p += strlen(p);
+	p += len;
 	*p++ = '\n';
 	return put_text(w, line, (size_t)(p - line));
 }
