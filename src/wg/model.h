@@ -101,6 +101,15 @@ struct wg_device *device_new(void);
 void device_free(struct wg_device *dev); /* wipes keys; NULL is fine */
 struct wg_peer *device_add_peer(struct wg_device *dev);
 struct wg_allowedip *peer_add_allowedip(struct wg_device *dev, struct wg_peer *peer);
+/* len bytes in dev's memory, freed (and wiped) with dev: for what describes a device. */
+void *device_alloc(struct wg_device *dev, size_t len);
+/* A new device with src's name, interface settings and flags, and no peers. */
+struct wg_device *device_new_like(const struct wg_device *src);
+/* Appends a copy of src's settings and flags to dev's peers, without its allowed IPs. */
+struct wg_peer *device_copy_peer(struct wg_device *dev, const struct wg_peer *src);
+/* Appends copies of the list starting at first (flags kept) to dst's; 0 or -ENOMEM. */
+int peer_copy_allowedips(struct wg_device *dev, struct wg_peer *dst,
+			 const struct wg_allowedip *first);
 /* An allowed IP in dev's memory that belongs to no peer yet. */
 struct wg_allowedip *device_alloc_allowedip(struct wg_device *dev);
 /* Replaces the peer's list by the one starting at first (NULL: none); never link by hand. */
@@ -120,13 +129,5 @@ bool allowedip_mask(struct wg_allowedip *a);
 bool key_is_zero(const uint8_t key[WG_KEY_LEN]);
 bool key_equal(const uint8_t a[WG_KEY_LEN], const uint8_t b[WG_KEY_LEN]); /* constant time */
 bool endpoint_equal(const union wg_endpoint *a, const union wg_endpoint *b);
-
-/*
- * syncconf's difference: the change that turns the running device `have' into the
- * configuration `want' (which must carry DEVICE_REPLACE_PEERS semantics). Peers that are
- * identical in both are left out entirely, so their sessions and allowed IPs are untouched.
- * Returns NULL with errno set on failure.
- */
-struct wg_device *device_sync_diff(const struct wg_device *want, const struct wg_device *have);
 
 #endif

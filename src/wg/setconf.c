@@ -6,6 +6,7 @@
 #include "config.h"
 #include "ipc.h"
 #include "subcommands.h"
+#include "sync.h"
 
 /*
  * syncconf needs the running device as well as the file. Reading the device (a dump from the
@@ -51,7 +52,7 @@ static struct wg_device *read_end(struct device_read *read, int *ret)
  * not touched at all, so their sessions and allowed IPs are never disturbed.
  */
 static int sync_device(const struct wg_device *want, struct device_read *read,
-		       struct wg_device **diff)
+		       struct sync_diff **diff)
 {
 	int ret;
 	struct wg_device *running = read_end(read, &ret);
@@ -61,7 +62,7 @@ static int sync_device(const struct wg_device *want, struct device_read *read,
 			strerror(-ret));
 		return ret;
 	}
-	*diff = device_sync_diff(want, running);
+	*diff = sync_diff_new(want, running);
 	device_free(running);
 	if (!*diff) {
 		perror("Unable to compare the configuration with the interface");
@@ -73,7 +74,9 @@ static int sync_device(const struct wg_device *want, struct device_read *read,
 int setconf_main(int argc, const char *argv[])
 {
 	struct diag diag = { .warn = diag_print_warning };
-	struct wg_device *want, *send;
+	struct sync_diff *diff = NULL;
+	struct wg_device *send;
+	struct wg_device *want;
 	struct device_read read;
 	bool add = !strcmp(argv[0], "addconf"), sync = !strcmp(argv[0], "syncconf");
 	int ret = 1;
@@ -106,10 +109,9 @@ int setconf_main(int argc, const char *argv[])
 		want->flags |= DEVICE_HAS_PRIVATE_KEY | DEVICE_HAS_LISTEN_PORT | DEVICE_HAS_FWMARK |
 			       DEVICE_REPLACE_PEERS;
 	}
-	send = want;
-	/* the difference borrows allowed-IP lists from want, which outlives it */
-	if (sync && sync_device(want, &read, &send))
+	if (sync && sync_device(want, &read, &diff))
 		goto out;
+	send = diff ? diff->request : want;
 	if (send->flags || send->first_peer) {
 		int err = ipc_set_device(send);
 
@@ -120,8 +122,7 @@ int setconf_main(int argc, const char *argv[])
 	}
 	ret = 0;
 out:
-	if (send != want)
-		device_free(send);
+	sync_diff_free(diff);
 	device_free(want);
 	return ret;
 }

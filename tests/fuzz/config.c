@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "fuzz.h"
+#include "sync.h"
 
 #define NAME "fuzz.conf"
 
@@ -40,7 +41,8 @@ static struct wg_device *parse(const char *text, size_t len, struct diag *diag)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct diag diag = { .warn = on_warning };
-	struct wg_device *dev = parse((const char *)data, size, &diag), *again, *diff;
+	struct wg_device *dev = parse((const char *)data, size, &diag), *again;
+	struct sync_diff *diff;
 	char *conf, *conf_again;
 
 	if (!dev) {
@@ -60,11 +62,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			  conf_again);
 
 	/* syncconf from the file to the device that reading it back described */
-	diff = device_sync_diff(dev, again);
+	diff = sync_diff_new(dev, again);
 	if (!diff)
-		fuzz_fail("device_sync_diff failed");
-	fuzz_build_requests(diff);
-	device_free(diff);
+		fuzz_fail("sync_diff_new failed");
+	fuzz_build_requests(diff->request);
+	sync_diff_free(diff);
 
 	free(conf);
 	free(conf_again);

@@ -100,7 +100,7 @@ OPS=(
 	"set|/dev/null|ipc_set_device|set $IF private-key $S/key peer $PUB preshared-key $S/psk"
 	"setconf|/dev/null|ipc_set_device|setconf $IF $S/wg.conf"
 	"addconf|/dev/null|ipc_set_device|addconf $IF $S/wg.conf"
-	"syncconf|/dev/null|device_sync_diff|syncconf $IF $S/wg.conf"
+	"syncconf|/dev/null|sync_diff_new|syncconf $IF $S/wg.conf"
 	"show|/dev/null|print_device|show $IF"
 	"show all|/dev/null|print_device|show all"
 	"pubkey|$S/key|-|pubkey"

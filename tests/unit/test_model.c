@@ -1,52 +1,12 @@
-/* test_model.c: the model's allocation, split-peer merging, prefix helpers and syncconf's
- * difference. */
+/* test_model.c: the model's allocation, copies, split-peer merging and prefix helpers. */
 #include <arpa/inet.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "devices.h"
 #include "model.h"
 #include "test.h"
-
-static void make_key(uint8_t key[WG_KEY_LEN], unsigned n)
-{
-	memset(key, 0, WG_KEY_LEN);
-	key[0] = 0x40;
-	memcpy(key + 1, &n, sizeof(n));
-}
-
-static struct wg_peer *add_peer(struct wg_device *dev, unsigned n)
-{
-	struct wg_peer *peer = device_add_peer(dev);
-
-	make_key(peer->public_key, n);
-	peer->flags = PEER_HAS_PUBLIC_KEY;
-	return peer;
-}
-
-static struct wg_allowedip *add_ip(struct wg_device *dev, struct wg_peer *peer, const char *text,
-				   unsigned cidr)
-{
-	struct wg_allowedip *aip = peer_add_allowedip(dev, peer);
-
-	if (strchr(text, ':')) {
-		aip->family = AF_INET6;
-		inet_pton(AF_INET6, text, &aip->ip6);
-	} else {
-		aip->family = AF_INET;
-		inet_pton(AF_INET, text, &aip->ip4);
-	}
-	aip->cidr = (uint8_t)cidr;
-	return aip;
-}
-
-static size_t count_ips(const struct wg_peer *peer)
-{
-	size_t n = 0;
-
-	for_each_allowedip(peer, a)
-		++n;
-	return n;
-}
 
 static void test_many_peers(void)
 {
@@ -106,331 +66,68 @@ static void test_allowedip_helpers(void)
 	device_free(dev);
 }
 
-/* A running device with n peers, each with a PSK-less config and two allowed IPs. */
-static struct wg_device *running_device(unsigned n)
+/* allowedip_equal against a bit-by-bit comparison, for every prefix length of both families. */
+static bool equal_bitwise(const struct wg_allowedip *a, const struct wg_allowedip *b)
 {
-	struct wg_device *dev = device_new();
+	const uint8_t *x = (const uint8_t *)&a->ip6, *y = (const uint8_t *)&b->ip6;
+	unsigned int bits = a->family == AF_INET6 ? 128 : 32;
 
-	strcpy(dev->name, "wg0");
-	dev->flags = DEVICE_HAS_PRIVATE_KEY | DEVICE_HAS_PUBLIC_KEY;
-	dev->private_key[0] = 1;
-	dev->listen_port = 51820;
-	for (unsigned i = 0; i < n; ++i) {
-		struct wg_peer *peer = add_peer(dev, i);
-		char ip[32];
-
-		snprintf(ip, sizeof(ip), "10.%u.%u.0", i >> 8 & 255, i & 255);
-		add_ip(dev, peer, "fd00::", 64);
-		add_ip(dev, peer, ip, 24);
-		peer->endpoint.addr4.sin_family = AF_INET;
-		peer->endpoint.addr4.sin_port = htons(51820);
-		peer->persistent_keepalive = 25;
+	if (a->family != b->family || a->cidr != b->cidr)
+		return false;
+	for (unsigned int i = 0; i < a->cidr && i < bits; ++i) {
+		if ((x[i / 8] ^ y[i / 8]) & (0x80 >> (i % 8)))
+			return false;
 	}
-	return dev;
+	return true;
 }
 
-/* The same as a configuration file would describe it (allowed IPs in another order). */
-static struct wg_device *wanted_device(unsigned n)
+static void test_allowedip_equal_bitwise(void)
 {
-	struct wg_device *dev = device_new();
+	uint64_t state = 3;
+	int failures = 0;
 
-	strcpy(dev->name, "wg0");
-	dev->flags = DEVICE_HAS_PRIVATE_KEY | DEVICE_HAS_LISTEN_PORT | DEVICE_HAS_FWMARK |
-		     DEVICE_REPLACE_PEERS;
-	dev->private_key[0] = 1;
-	dev->listen_port = 51820;
-	for (unsigned i = n; i-- > 0;) {
-		struct wg_peer *peer = add_peer(dev, i);
-		char ip[32];
+	for (int round = 0; round < 200000; ++round) {
+		struct wg_allowedip a = { 0 }, b;
+		uint8_t *bytes = (uint8_t *)&a.ip6;
 
-		peer->flags |= PEER_REPLACE_ALLOWEDIPS | PEER_HAS_PERSISTENT_KEEPALIVE;
-		snprintf(ip, sizeof(ip), "10.%u.%u.0", i >> 8 & 255, i & 255);
-		add_ip(dev, peer, ip, 24);
-		add_ip(dev, peer, "fd00::", 64);
-		peer->persistent_keepalive = 25;
-	}
-	return dev;
-}
-
-static void test_sync_unchanged_sends_nothing(void)
-{
-	struct wg_device *have = running_device(1000), *want = wanted_device(1000);
-	struct wg_device *diff = device_sync_diff(want, have);
-
-	EXPECT(diff && diff->flags == 0 && diff->peer_count == 0);
-	device_free(diff);
-	device_free(want);
-	device_free(have);
-}
-
-static void test_sync_one_change(void)
-{
-	struct wg_device *have = running_device(1000), *want = wanted_device(1000);
-	struct wg_device *diff;
-	struct wg_peer *changed = NULL;
-	uint8_t key[WG_KEY_LEN];
-
-	make_key(key, 500);
-	changed = device_find_peer(want, key);
-	add_ip(want, changed, "192.168.5.0", 24);
-	diff = device_sync_diff(want, have);
-	EXPECT(diff && diff->flags == 0 && diff->peer_count == 1);
-	if (diff && diff->first_peer) {
-		EXPECT(!memcmp(diff->first_peer->public_key, key, WG_KEY_LEN));
-		EXPECT(diff->first_peer->flags & PEER_REPLACE_ALLOWEDIPS);
-		EXPECT(count_ips(diff->first_peer) == 3);
-		EXPECT(!(diff->first_peer->flags & PEER_HAS_PRESHARED_KEY));
-	}
-	device_free(diff);
-	device_free(want);
-	device_free(have);
-}
-
-static void test_sync_add_and_remove(void)
-{
-	struct wg_device *have = running_device(10), *want = wanted_device(9), *diff;
-	struct wg_peer *added = add_peer(want, 77);
-
-	added->flags |= PEER_REPLACE_ALLOWEDIPS;
-	add_ip(want, added, "10.77.0.0", 16);
-	diff = device_sync_diff(want, have);
-	EXPECT(diff && diff->peer_count == 2);
-	if (diff && diff->peer_count == 2) {
-		uint8_t gone[WG_KEY_LEN], new[WG_KEY_LEN];
-
-		make_key(gone, 9);
-		make_key(new, 77);
-		EXPECT(!memcmp(diff->first_peer->public_key, gone, WG_KEY_LEN));
-		EXPECT(diff->first_peer->flags & PEER_REMOVE_ME);
-		EXPECT(!memcmp(diff->last_peer->public_key, new, WG_KEY_LEN));
-		EXPECT(!(diff->last_peer->flags & PEER_REMOVE_ME));
-		EXPECT(count_ips(diff->last_peer) == 1);
-	}
-	device_free(diff);
-	device_free(want);
-	device_free(have);
-}
-
-static void test_sync_removing_all_replaces(void)
-{
-	struct wg_device *have = running_device(10), *want = wanted_device(0);
-	struct wg_device *diff = device_sync_diff(want, have);
-
-	EXPECT(diff && (diff->flags & DEVICE_REPLACE_PEERS) && diff->peer_count == 0);
-	device_free(diff);
-	device_free(want);
-	device_free(have);
-}
-
-static void test_sync_clears_psk_and_keepalive(void)
-{
-	struct wg_device *have = running_device(2), *want = wanted_device(2), *diff;
-
-	have->first_peer->flags |= PEER_HAS_PRESHARED_KEY;
-	have->first_peer->preshared_key[3] = 9;
-	want->first_peer->flags &= ~PEER_HAS_PERSISTENT_KEEPALIVE; /* peer 1 in want */
-	diff = device_sync_diff(want, have);
-	EXPECT(diff && diff->peer_count == 2);
-	for (struct wg_peer *p = diff ? diff->first_peer : NULL; p; p = p->next) {
-		if (p->public_key[1] == 0) { /* peer 0: PSK to clear */
-			EXPECT(p->flags & PEER_HAS_PRESHARED_KEY);
-			EXPECT(key_is_zero(p->preshared_key));
-			EXPECT(!(p->flags & PEER_HAS_PERSISTENT_KEEPALIVE));
-		} else { /* peer 1: keepalive to clear */
-			EXPECT(p->flags & PEER_HAS_PERSISTENT_KEEPALIVE);
-			EXPECT(p->persistent_keepalive == 0);
-			EXPECT(!(p->flags & PEER_HAS_PRESHARED_KEY));
+		a.family = round & 1 ? AF_INET6 : AF_INET;
+		for (size_t i = 0; i < sizeof(a.ip6); ++i) {
+			state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+			bytes[i] = (uint8_t)(state >> 40);
 		}
-		EXPECT(!(p->flags & PEER_REPLACE_ALLOWEDIPS));
+		a.cidr = (uint8_t)((state >> 20) % (a.family == AF_INET6 ? 131 : 35));
+		b = a;
+		/* flip one bit somewhere, or change nothing */
+		if (state >> 60)
+			((uint8_t *)&b.ip6)[(state >> 8) % 16] ^= (uint8_t)(1 << ((state >> 4) % 8));
+		failures += allowedip_equal(&a, &b) != equal_bitwise(&a, &b);
 	}
-	device_free(diff);
-	device_free(want);
-	device_free(have);
+	EXPECT(!failures);
 }
 
-static void test_sync_device_fields(void)
+/* Copies own their memory: the source can go first. */
+static void test_copies(void)
 {
-	struct wg_device *have = running_device(1), *want = wanted_device(1), *diff;
+	struct wg_device *src = device_new(), *dst;
+	struct wg_peer *peer = add_peer(src, 7), *copy;
 
-	want->fwmark = 7;
-	want->listen_port = 0; /* "any port": the running one will do */
-	diff = device_sync_diff(want, have);
-	EXPECT(diff && diff->flags == DEVICE_HAS_FWMARK && diff->fwmark == 7);
-	EXPECT(diff && diff->peer_count == 0);
-	device_free(diff);
-	want->private_key[1] = 2; /* byte 0 would not do: clamping clears its low bits */
-	want->listen_port = 1234;
-	diff = device_sync_diff(want, have);
-	EXPECT(diff && (diff->flags & DEVICE_HAS_PRIVATE_KEY) && (diff->flags & DEVICE_HAS_LISTEN_PORT));
-	device_free(diff);
-	device_free(want);
-	device_free(have);
-}
-
-/* The kernel reports its private key clamped: the unclamped form in a file is the same key. */
-static void test_sync_private_key_clamped(void)
-{
-	struct wg_device *have = running_device(1), *want = wanted_device(1), *diff;
-
-	memset(have->private_key, 0x11, WG_KEY_LEN);
-	have->private_key[0] = 0x10;
-	have->private_key[31] = 0x51;
-	memset(want->private_key, 0x11, WG_KEY_LEN);
-	want->private_key[31] = 0x91; /* 0x11 and 0x91 both clamp to 0x51, byte 0 to 0x10 */
-	diff = device_sync_diff(want, have);
-	EXPECT(diff && diff->flags == 0 && diff->peer_count == 0);
-	device_free(diff);
-	want->private_key[1] = 0x12;
-	diff = device_sync_diff(want, have);
-	EXPECT(diff && diff->flags == DEVICE_HAS_PRIVATE_KEY && diff->private_key[1] == 0x12);
-	device_free(diff);
-	memset(have->private_key, 0, WG_KEY_LEN); /* no key; clamping must not make one equal */
-	memset(want->private_key, 0, WG_KEY_LEN);
-	want->private_key[31] = 0x40;
-	diff = device_sync_diff(want, have);
-	EXPECT(diff && diff->flags == DEVICE_HAS_PRIVATE_KEY);
-	device_free(diff);
-	device_free(want);
-	device_free(have);
-}
-
-static void test_sync_endpoint(void)
-{
-	struct wg_device *have = running_device(1), *want = wanted_device(1), *diff;
-
-	want->first_peer->endpoint.addr4.sin_family = AF_INET;
-	want->first_peer->endpoint.addr4.sin_port = htons(51820);
-	diff = device_sync_diff(want, have);
-	EXPECT(diff && diff->peer_count == 0);
-	device_free(diff);
-	want->first_peer->endpoint.addr4.sin_port = htons(51821);
-	diff = device_sync_diff(want, have);
-	EXPECT(diff && diff->peer_count == 1 && diff->first_peer->endpoint.addr4.sin_port == htons(51821));
-	EXPECT(diff && !(diff->first_peer->flags & PEER_REPLACE_ALLOWEDIPS));
-	device_free(diff);
-	device_free(want);
-	device_free(have);
-}
-
-static void test_sync_duplicate_peers_folded(void)
-{
-	struct wg_device *have = running_device(1), *want = wanted_device(1), *diff;
-	struct wg_peer *again = add_peer(want, 0);
-
-	/* a second section for the same peer, adding one prefix incrementally */
-	add_ip(want, again, "10.200.0.0", 16);
-	diff = device_sync_diff(want, have);
-	EXPECT(diff && diff->peer_count == 1);
-	if (diff && diff->first_peer)
-		EXPECT(count_ips(diff->first_peer) == 3);
-	device_free(diff);
-	device_free(want);
-	device_free(have);
-}
-
-/* Every peer named twice: the second section adds one prefix to each of 20,000 peers. */
-static void test_sync_many_duplicate_peers(void)
-{
-	struct wg_device *have = running_device(20000), *want = wanted_device(20000), *diff;
-	size_t n = 0, three = 0;
-
-	for (unsigned i = 0; i < 20000; ++i) {
-		char ip[32];
-
-		snprintf(ip, sizeof(ip), "10.%u.%u.0", 200 + (i >> 8 & 31), i & 255);
-		add_ip(want, add_peer(want, i), ip, 24);
-	}
-	diff = device_sync_diff(want, have);
-	for (struct wg_peer *p = diff ? diff->first_peer : NULL; p; p = p->next, ++n)
-		three += count_ips(p) == 3 && (p->flags & PEER_REPLACE_ALLOWEDIPS);
-	EXPECT(n == 20000 && three == 20000);
-	device_free(diff);
-	device_free(want);
-	device_free(have);
-}
-
-static void test_sync_incremental(void)
-{
-	struct wg_device *have = running_device(1), *want = device_new(), *diff;
-	struct wg_peer *peer = add_peer(want, 0);
-
-	peer->flags |= PEER_HAS_PERSISTENT_KEEPALIVE;
+	strcpy(src->name, "wg9");
+	src->flags = DEVICE_HAS_FWMARK | DEVICE_REPLACE_PEERS;
+	src->fwmark = 42;
+	src->private_key[0] = 8;
 	peer->persistent_keepalive = 25;
-	add_ip(want, peer, "10.0.0.0", 24); /* already there: nothing to do */
-	diff = device_sync_diff(want, have);
-	EXPECT(diff && diff->peer_count == 0);
-	device_free(diff);
-	add_ip(want, peer, "fd00::", 64)->flags = ALLOWEDIP_REMOVE_ME; /* present: must go */
-	diff = device_sync_diff(want, have);
-	EXPECT(diff && diff->peer_count == 1);
-	device_free(diff);
-	device_free(want);
-	device_free(have);
-}
-
-/*
- * Keys that agree in their first eight bytes (three such groups here) and differ only at the
- * end: matching must fall back to whole keys. The running device lists peers 0..199; the file
- * lists them backwards without every tenth, changes peer 55 and adds 1000..1004.
- */
-static struct wg_peer *add_tail_peer(struct wg_device *dev, unsigned n)
-{
-	struct wg_peer *peer = device_add_peer(dev);
-
-	memset(peer->public_key, 0x40 + n % 3, 8);
-	peer->public_key[30] = (uint8_t)(n >> 8);
-	peer->public_key[31] = (uint8_t)n;
-	peer->flags = PEER_HAS_PUBLIC_KEY;
-	return peer;
-}
-
-static unsigned tail_number(const struct wg_peer *peer)
-{
-	return (unsigned)peer->public_key[30] << 8 | peer->public_key[31];
-}
-
-static void test_sync_shared_key_prefixes(void)
-{
-	struct wg_device *have = device_new(), *want = device_new(), *diff;
-	unsigned expect_added = 1004, removed = 0, added = 0;
-	bool changed = false;
-
-	want->flags = DEVICE_REPLACE_PEERS;
-	for (unsigned i = 0; i < 200; ++i)
-		add_ip(have, add_tail_peer(have, i), "10.0.0.0", 8);
-	for (unsigned i = 200; i-- > 0;) {
-		struct wg_peer *peer;
-
-		if (i % 10 == 0)
-			continue;
-		peer = add_tail_peer(want, i);
-		peer->flags |= PEER_REPLACE_ALLOWEDIPS;
-		add_ip(want, peer, i == 55 ? "10.55.0.0" : "10.0.0.0", i == 55 ? 16 : 8);
-	}
-	for (unsigned i = 1004; i >= 1000; --i)
-		add_ip(want, add_tail_peer(want, i), "10.1.0.0", 16)->flags = 0;
-	diff = device_sync_diff(want, have);
-	EXPECT(diff && diff->peer_count == 20 + 1 + 5);
-	for (const struct wg_peer *p = diff ? diff->first_peer : NULL; p; p = p->next) {
-		unsigned n = tail_number(p);
-
-		if (p->flags & PEER_REMOVE_ME) {
-			/* removals first, in the running device's order */
-			EXPECT(n == removed * 10 && !changed && !added);
-			++removed;
-		} else if (n == 55) {
-			EXPECT(!changed && !added && count_ips(p) == 1);
-			changed = true;
-		} else {
-			/* then the file's order */
-			EXPECT(n == expect_added-- && changed);
-			++added;
-		}
-	}
-	EXPECT(removed == 20 && changed && added == 5);
-	device_free(diff);
-	device_free(want);
-	device_free(have);
+	add_ip(src, peer, "10.0.0.0", 8)->flags = ALLOWEDIP_REMOVE_ME;
+	add_ip(src, peer, "fd00::", 64);
+	dst = device_new_like(src);
+	EXPECT(dst && !strcmp(dst->name, "wg9") && dst->fwmark == 42 && dst->private_key[0] == 8);
+	EXPECT(dst && dst->flags == src->flags && !dst->first_peer && !dst->peer_count);
+	copy = device_copy_peer(dst, peer);
+	EXPECT(copy && copy->persistent_keepalive == 25 && !copy->first_allowedip && !copy->next);
+	EXPECT(peer_copy_allowedips(dst, copy, peer->first_allowedip) == 0);
+	device_free(src);
+	EXPECT(count_ips(copy) == 2 && copy->first_allowedip->flags == ALLOWEDIP_REMOVE_ME);
+	EXPECT(dst->peer_count == 1 && dst->first_peer == copy && dst->last_peer == copy);
+	device_free(dst);
 }
 
 int main(void)
@@ -438,17 +135,7 @@ int main(void)
 	RUN(test_many_peers);
 	RUN(test_merge_split_peers);
 	RUN(test_allowedip_helpers);
-	RUN(test_sync_unchanged_sends_nothing);
-	RUN(test_sync_one_change);
-	RUN(test_sync_add_and_remove);
-	RUN(test_sync_private_key_clamped);
-	RUN(test_sync_removing_all_replaces);
-	RUN(test_sync_clears_psk_and_keepalive);
-	RUN(test_sync_device_fields);
-	RUN(test_sync_endpoint);
-	RUN(test_sync_duplicate_peers_folded);
-	RUN(test_sync_many_duplicate_peers);
-	RUN(test_sync_incremental);
-	RUN(test_sync_shared_key_prefixes);
+	RUN(test_allowedip_equal_bitwise);
+	RUN(test_copies);
 	TEST_EXIT();
 }
