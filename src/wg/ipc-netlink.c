@@ -748,8 +748,6 @@ int wgnl_set_begin(struct wgnl_set_cursor *cur, const struct wg_device *dev)
 		for_each_allowedip(peer, aip) {
 			if (!allowedip_sendable(aip))
 				return -EINVAL;
-			if (aip->flags & ALLOWEDIP_REMOVE_ME)
-				cur->allowedip_flags = true;
 		}
 	}
 	cur->dev = dev;
@@ -1159,8 +1157,6 @@ static int nl_set(const struct wg_device *dev)
 
 	if (ret)
 		return ret;
-	if (cur.allowedip_flags && !nl_supports_allowedip_removal(dev->name))
-		return -EOPNOTSUPP;
 	ret = sock_open(&s, NETLINK_GENERIC);
 	if (ret)
 		return ret;

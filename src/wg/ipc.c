@@ -51,11 +51,11 @@ int ipc_get_device(struct wg_device **dev, const char *ifname)
 }
 
 /*
- * Emulating incremental allowed IPs. A backend that cannot remove single prefixes gets the
- * whole list the peer should end up with, and replaces the peer's list with it. That list is
- * worked out the way the kernel would apply the request: start from what the peer has now,
- * replay every earlier entry of this request for the same peer in order, then apply this
- * entry's additions and removals in order.
+ * Emulating incremental allowed IPs. A backend that cannot remove single prefixes is sent a
+ * copy of the request in which such a peer carries the whole list it should end up with, in
+ * replace mode. That list is worked out the way the kernel would apply the request: start from
+ * what the peer has now, replay every earlier entry of this request for the same peer in
+ * order, then apply this entry's additions and removals in order.
  */
 struct prefix_list {
 	struct wg_allowedip *first;
@@ -122,55 +122,79 @@ static bool has_allowedip_removals(const struct wg_peer *peer)
 	return false;
 }
 
-static int emulate_allowedip_removal(const struct wg_backend *backend, struct wg_device *dev)
+static bool needs_emulation(const struct wg_peer *peer)
 {
-	struct wg_device *running = NULL;
-	int ret = 0;
-
-	for_each_peer(dev, peer) {
-		struct prefix_list list = { NULL };
-		const struct wg_peer *now;
-
-		if ((peer->flags & (PEER_REPLACE_ALLOWEDIPS | PEER_REMOVE_ME)) ||
-		    !has_allowedip_removals(peer))
-			continue;
-		if (!running) {
-			ret = backend->get(&running, dev->name);
-			if (ret)
-				return ret;
-		}
-		now = (dev->flags & DEVICE_REPLACE_PEERS) ? NULL :
-							    device_find_peer(running, peer->public_key);
-		for (const struct wg_allowedip *aip = now ? now->first_allowedip : NULL; aip && !ret;
-		     aip = aip->next)
-			ret = list_add(dev, &list, aip);
-		for (const struct wg_peer *p = dev->first_peer; p != peer && !ret; p = p->next) {
-			if (!memcmp(p->public_key, peer->public_key, WG_KEY_LEN))
-				ret = list_apply(dev, &list, p);
-		}
-		if (!ret)
-			ret = list_apply(dev, &list, peer);
-		if (ret)
-			break;
-		peer_set_allowedips(dev, peer, list.first);
-		peer->flags |= PEER_REPLACE_ALLOWEDIPS;
-	}
-	device_free(running);
-	return ret;
+	return !(peer->flags & (PEER_REPLACE_ALLOWEDIPS | PEER_REMOVE_ME)) &&
+	       has_allowedip_removals(peer);
 }
 
-int ipc_set_device(struct wg_device *dev)
+/* The whole list for `peer' of the request `dev', in out's memory, given the running device. */
+static int final_list(struct wg_device *out, struct prefix_list *list, const struct wg_device *dev,
+		      const struct wg_peer *peer, const struct wg_device *running)
+{
+	const struct wg_peer *now = (dev->flags & DEVICE_REPLACE_PEERS) ?
+					    NULL :
+					    device_find_peer(running, peer->public_key);
+	int ret = 0;
+
+	for (const struct wg_allowedip *aip = now ? now->first_allowedip : NULL; aip && !ret;
+	     aip = aip->next)
+		ret = list_add(out, list, aip);
+	for (const struct wg_peer *p = dev->first_peer; p != peer && !ret; p = p->next) {
+		if (!memcmp(p->public_key, peer->public_key, WG_KEY_LEN))
+			ret = list_apply(out, list, p);
+	}
+	return ret ? ret : list_apply(out, list, peer);
+}
+
+/* The copy of dev to send instead; dev itself is left as it is. */
+static int emulate_allowedip_removal(const struct wg_backend *backend, const struct wg_device *dev,
+				     struct wg_device **out)
+{
+	struct wg_device *running = NULL, *copy = device_new_like(dev);
+	int ret = copy ? 0 : -ENOMEM;
+
+	for (const struct wg_peer *peer = dev->first_peer; peer && !ret; peer = peer->next) {
+		struct wg_peer *sent = device_copy_peer(copy, peer);
+		struct prefix_list list = { NULL };
+
+		if (!sent) {
+			ret = -ENOMEM;
+		} else if (!needs_emulation(peer)) {
+			ret = peer_copy_allowedips(copy, sent, peer->first_allowedip);
+		} else {
+			if (!running)
+				ret = backend->get(&running, dev->name);
+			if (!ret)
+				ret = final_list(copy, &list, dev, peer, running);
+			peer_set_allowedips(copy, sent, list.first);
+			sent->flags |= PEER_REPLACE_ALLOWEDIPS;
+		}
+	}
+	device_free(running);
+	if (ret) {
+		device_free(copy);
+		return ret;
+	}
+	*out = copy;
+	return 0;
+}
+
+/* The one place that asks whether the backend can remove single prefixes, once per change. */
+int ipc_set_device(const struct wg_device *dev)
 {
 	const struct wg_backend *backend = backend_for(dev->name);
+	struct wg_device *emulated = NULL;
 	bool removals = false;
 	int ret;
 
 	for_each_peer(dev, peer)
 		removals = removals || has_allowedip_removals(peer);
-	if (removals && !backend->supports_allowedip_removal(dev->name)) {
-		ret = emulate_allowedip_removal(backend, dev);
-		if (ret)
-			return ret;
-	}
-	return backend->set(dev);
+	if (!removals || backend->supports_allowedip_removal(dev->name))
+		return backend->set(dev);
+	ret = emulate_allowedip_removal(backend, dev, &emulated);
+	if (!ret)
+		ret = backend->set(emulated);
+	device_free(emulated);
+	return ret;
 }

@@ -20,7 +20,8 @@ void name_list_free(struct name_list *list);
  * get returns a device owned by the caller (device_free), with every field the backend
  * reports filled in and the DEVICE_HAS_* / PEER_HAS_* flags set for what is present.
  * set applies a change described by flags (see model.h); the backend never sees
- * ALLOWEDIP_REMOVE_ME unless supports_allowedip_removal said yes for that interface.
+ * ALLOWEDIP_REMOVE_ME unless supports_allowedip_removal said yes for that interface (ipc.c
+ * asks, once per change: set does not ask again).
  */
 struct wg_backend {
 	const char *name;
@@ -37,6 +38,6 @@ extern const struct wg_backend backend_uapi;
 /* What the subcommands call; they never know which backend answered. */
 int ipc_list_devices(struct name_list *names);
 int ipc_get_device(struct wg_device **dev, const char *ifname);
-int ipc_set_device(struct wg_device *dev);
+int ipc_set_device(const struct wg_device *dev);
 
 #endif

@@ -90,7 +90,6 @@ struct wgnl_set_cursor {
 	const struct wg_allowedip *allowedip; /* where that peer resumes when continuing */
 	bool continuing;		      /* the peer's first fragment went out already */
 	bool started;			      /* the first message was built */
-	bool allowedip_flags;		      /* some allowed IP carries ALLOWEDIP_REMOVE_ME */
 };
 
 /* Checks the change (-EINVAL for a bad name, endpoint family or allowed IP) and starts. */

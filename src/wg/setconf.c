@@ -75,7 +75,7 @@ int setconf_main(int argc, const char *argv[])
 {
 	struct diag diag = { .warn = diag_print_warning };
 	struct sync_diff *diff = NULL;
-	struct wg_device *send;
+	const struct wg_device *send;
 	struct wg_device *want;
 	struct device_read read;
 	bool add = !strcmp(argv[0], "addconf"), sync = !strcmp(argv[0], "syncconf");
