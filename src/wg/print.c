@@ -24,6 +24,7 @@ struct printer_ctx {
 	const struct print_opts *opts;
 	const struct wg_device *dev;
 	enum view view;
+	bool first; /* the first device the command prints */
 };
 
 /* ---- values as text, shared by every view ---- */
@@ -214,6 +215,8 @@ static void pretty_device(const struct printer_ctx *ctx)
 	const struct wg_device *dev = ctx->dev;
 	FILE *out = ctx->out;
 
+	if (!ctx->first)
+		putc_unlocked('\n', out);
 	fprintf(out, "%s%s%sinterface%s: %s", paint(ctx, RESET), paint(ctx, GREEN),
 		paint(ctx, BOLD), paint(ctx, RESET), paint(ctx, GREEN));
 	put_scrubbed(out, dev->name);
@@ -500,12 +503,17 @@ static void json_secret(const struct printer_ctx *ctx, const uint8_t key[WG_KEY_
 	}
 }
 
+static void json_begin(FILE *out)
+{
+	put_text("{", out);
+}
+
 static void json_device(const struct printer_ctx *ctx)
 {
 	const struct wg_device *dev = ctx->dev;
 	FILE *out = ctx->out;
 
-	put_text("\t", out);
+	put_text(ctx->first ? "\n\t" : ",\n\t", out);
 	json_string(out, dev->name);
 	put_text(": {\n\t\t\"privateKey\": ", out);
 	json_secret(ctx, dev->private_key, dev->flags & DEVICE_HAS_PRIVATE_KEY);
@@ -549,21 +557,52 @@ static void json_peer(const struct printer_ctx *ctx, const struct wg_peer *peer,
 		peer->persistent_keepalive, last ? "" : ",");
 }
 
+static void json_device_end(const struct printer_ctx *ctx)
+{
+	put_text(ctx->dev->first_peer ? "\t\t}\n\t}" : "}\n\t}", ctx->out);
+}
+
+static void json_end(FILE *out)
+{
+	put_text("\n}\n", out);
+}
+
 /* ---- the printer table and the one walk ---- */
 
+/* What a view prints: around all devices, for each device and each peer, after a device. */
 struct printer {
+	void (*begin)(FILE *out); /* any of the hooks may be NULL */
 	void (*device)(const struct printer_ctx *ctx);
 	void (*peer)(const struct printer_ctx *ctx, const struct wg_peer *peer, bool last);
+	void (*device_end)(const struct printer_ctx *ctx);
+	void (*end)(FILE *out);
 	bool sort_by_handshake;
 };
 
+#define COLUMNS { .device = fields_device, .peer = fields_peer }
+
 static const struct printer printers[] = {
-	[VIEW_PRETTY] = { pretty_device, pretty_peer, true },
-	[VIEW_CONF] = { conf_device, conf_peer, false },
-	[VIEW_JSON] = { json_device, json_peer, false },
-	/* every other view is columns */
+	[VIEW_PRETTY] = { .device = pretty_device, .peer = pretty_peer, .sort_by_handshake = true },
+	[VIEW_PUBLIC_KEY] = COLUMNS,
+	[VIEW_PRIVATE_KEY] = COLUMNS,
+	[VIEW_LISTEN_PORT] = COLUMNS,
+	[VIEW_FWMARK] = COLUMNS,
+	[VIEW_PEERS] = COLUMNS,
+	[VIEW_PRESHARED_KEYS] = COLUMNS,
+	[VIEW_ENDPOINTS] = COLUMNS,
+	[VIEW_ALLOWED_IPS] = COLUMNS,
+	[VIEW_LATEST_HANDSHAKES] = COLUMNS,
+	[VIEW_TRANSFER] = COLUMNS,
+	[VIEW_PERSISTENT_KEEPALIVE] = COLUMNS,
+	[VIEW_DUMP] = COLUMNS,
+	[VIEW_JSON] = { .begin = json_begin,
+			.device = json_device,
+			.peer = json_peer,
+			.device_end = json_device_end,
+			.end = json_end },
+	[VIEW_CONF] = { .device = conf_device, .peer = conf_peer },
 };
-static const struct printer fields_printer = { fields_device, fields_peer, false };
+_Static_assert(sizeof(printers) / sizeof(printers[0]) == VIEW_CONF + 1, "a printer per view");
 
 static const char *const view_names[] = {
 	[VIEW_PUBLIC_KEY] = "public-key",
@@ -644,31 +683,26 @@ static void walk_peers(const struct printer *printer, const struct printer_ctx *
 
 void print_begin(FILE *out, enum view view)
 {
-	if (view == VIEW_JSON)
-		put_text("{", out);
+	if (printers[view].begin)
+		printers[view].begin(out);
 }
 
 void print_device(FILE *out, const struct wg_device *dev, enum view view,
 		  const struct print_opts *opts, bool first)
 {
-	const struct printer *printer = view == VIEW_PRETTY || view == VIEW_CONF ||
-						view == VIEW_JSON ?
-						&printers[view] :
-						&fields_printer;
-	struct printer_ctx ctx = { .out = out, .opts = opts, .dev = dev, .view = view };
+	const struct printer *printer = &printers[view];
+	struct printer_ctx ctx = {
+		.out = out, .opts = opts, .dev = dev, .view = view, .first = first
+	};
 
-	if (view == VIEW_PRETTY && !first)
-		putc_unlocked('\n', out);
-	if (view == VIEW_JSON)
-		put_text(first ? "\n" : ",\n", out);
 	printer->device(&ctx);
 	walk_peers(printer, &ctx);
-	if (view == VIEW_JSON)
-		fprintf(out, "%s}\n\t}", dev->first_peer ? "\t\t" : "");
+	if (printer->device_end)
+		printer->device_end(&ctx);
 }
 
 void print_end(FILE *out, enum view view)
 {
-	if (view == VIEW_JSON)
-		put_text("\n}\n", out);
+	if (printers[view].end)
+		printers[view].end(out);
 }

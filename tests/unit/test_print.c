@@ -241,6 +241,57 @@ static void test_scrubbed_name(void)
 	device_free(dev);
 }
 
+/* Two devices, the second without peers: what goes between and around them, per view. */
+static char *render_two(enum view view, const struct print_opts *opts)
+{
+	struct wg_device *one = device_new(), *two = device_new();
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	strcpy(one->name, "a");
+	strcpy(two->name, "b");
+	set_key(device_add_peer(one)->public_key, k_a, 0xaa);
+	print_begin(f, view);
+	print_device(f, one, view, opts, true);
+	print_device(f, two, view, opts, false);
+	print_end(f, view);
+	fclose(f);
+	device_free(one);
+	device_free(two);
+	return out;
+}
+
+static void test_between_devices(void)
+{
+	struct print_opts opts = { .now = NOW };
+	char expected[1024], *got;
+
+	got = render_two(VIEW_PRETTY, &opts);
+	snprintf(expected, sizeof(expected),
+		 "interface: a\n\npeer: %s\n  allowed ips: (none)\n\ninterface: b\n", k_a);
+	EXPECT_STREQ(got, expected);
+	free(got);
+	got = render_two(VIEW_JSON, &opts);
+	snprintf(expected, sizeof(expected),
+		 "{\n\t\"a\": {\n\t\t\"privateKey\": null,\n\t\t\"publicKey\": null,\n"
+		 "\t\t\"listenPort\": 0,\n\t\t\"fwmark\": 0,\n\t\t\"peers\": {\n"
+		 "\t\t\t\"%s\": {\n\t\t\t\t\"presharedKey\": null,\n"
+		 "\t\t\t\t\"endpoint\": null,\n\t\t\t\t\"allowedIps\": [],\n"
+		 "\t\t\t\t\"latestHandshake\": 0,\n\t\t\t\t\"transferRx\": 0,\n"
+		 "\t\t\t\t\"transferTx\": 0,\n\t\t\t\t\"persistentKeepalive\": 0\n"
+		 "\t\t\t}\n\t\t}\n\t},\n\t\"b\": {\n\t\t\"privateKey\": null,\n"
+		 "\t\t\"publicKey\": null,\n\t\t\"listenPort\": 0,\n\t\t\"fwmark\": 0,\n"
+		 "\t\t\"peers\": {}\n\t}\n}\n",
+		 k_a);
+	EXPECT_STREQ(got, expected);
+	free(got);
+	got = render_two(VIEW_PEERS, &opts);
+	snprintf(expected, sizeof(expected), "%s\n", k_a);
+	EXPECT_STREQ(got, expected);
+	free(got);
+}
+
 int main(void)
 {
 	RUN(test_pretty);
@@ -250,5 +301,6 @@ int main(void)
 	RUN(test_fields);
 	RUN(test_json);
 	RUN(test_scrubbed_name);
+	RUN(test_between_devices);
 	TEST_EXIT();
 }
