@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -61,11 +62,11 @@ static bool begin_section(struct config_parser *parser, const char *name, const 
 
 	if (!finish_peer(parser))
 		return false;
-	if (equal_nocase(name, "[Interface]")) {
+	if (!strcasecmp(name, "[Interface]")) {
 		parser->section = SECTION_INTERFACE;
 		return true;
 	}
-	if (equal_nocase(name, "[Peer]")) {
+	if (!strcasecmp(name, "[Peer]")) {
 		parser->peer = device_add_peer(parser->dev);
 		if (!parser->peer)
 			return located_error(parser, parser->line, "Out of memory");
@@ -83,7 +84,7 @@ static bool begin_section(struct config_parser *parser, const char *name, const 
  * Whether the key (len bytes) is name, in any case; the length decides first, so each line
  * of a large file compares its key in full with one name only.
  */
-#define KEY_IS(key, len, name) ((len) == sizeof(name) - 1 && equal_nocase(key, name))
+#define KEY_IS(key, len, name) ((len) == sizeof(name) - 1 && !strcasecmp(key, name))
 
 static bool interface_key(struct config_parser *parser, const char *key, size_t len,
 			  const char *value, struct diag *d)

@@ -16,18 +16,20 @@
 #define FORMAT_U64_LEN 21 /* the 20 digits of UINT64_MAX and a NUL */
 
 /*
- * Both write a NUL-terminated string and return its length. They exist because the printers
- * and the UAPI backend write several numbers and addresses for each of possibly 100,000 peers,
- * and printf (which glibc's inet_ntop itself calls) costs several times the work.
+ * Both write a NUL-terminated string and return its length; tests/unit/test_format.c holds them
+ * to printf's and inet_ntop's output, and tests/bench/replacements.sh times them against those.
  */
+/* Not snprintf: with it, a 20,000-peer show dump took 45% more instructions, 39% more VM time. */
 size_t format_u64(char out[FORMAT_U64_LEN], uint64_t value);
 /* family is AF_INET or AF_INET6; IPv6 in inet_ntop's own form (RFC 5952, ::ffff:a.b.c.d). */
+/* Not inet_ntop: with it, a 20,000-peer show dump took 48% more instructions, 37% more VM time. */
 size_t format_address(char out[INET6_ADDRSTRLEN], int family, const void *addr);
 /*
- * inet_pton(family, text, out) == 1 for the len bytes at text (no NUL needed): the same
- * forms accepted and refused, without the library call per address that a configuration of
- * 100,000 peers with two allowed IPs each would make. out is written only on success.
+ * inet_pton(family, text, out) == 1 for the len bytes at text (no NUL needed): the same forms
+ * accepted and refused (tests/unit/test_format.c, tests/fuzz/address.c). out is written only on
+ * success.
  */
+/* Not inet_pton: with it, a 20,000-peer syncconf took 13% longer in the VM (3.6% instructions). */
 bool address_from_text(int family, const char *text, size_t len, void *out);
 
 /*

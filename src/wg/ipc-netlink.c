@@ -11,6 +11,7 @@
 #include "ipc.h"
 #include "model.h"
 #include "netlink.h"
+#include "nlattr.h"
 #include "secret.h"
 #include "wireguard-uapi.h"
 
@@ -149,129 +150,23 @@ int wgnl_reply_feed(const struct wgnl_reply *reply, const void *buf, size_t len)
 
 /* ---- Walking attributes ---- */
 
-/*
- * libmnl's attribute accessors are calls into a shared library, and a dump of 100,000 peers
- * makes a million of them: under emulation (the test VM) they took most of `wg show''s own
- * time. The parser uses these inline copies instead, with the same checks.
- */
-static inline uint16_t attr_type(const struct nlattr *attr)
-{
-	return attr->nla_type & NLA_TYPE_MASK;
-}
-
-static inline const void *attr_data(const struct nlattr *attr)
-{
-	return (const uint8_t *)attr + MNL_ATTR_HDRLEN;
-}
-
-static inline size_t attr_len(const struct nlattr *attr)
-{
-	return attr->nla_len - MNL_ATTR_HDRLEN;
-}
-
-/* What mnl_attr_validate2 checks for a type without rules of its own: exactly len bytes. */
-static inline bool attr_len_is(const struct nlattr *attr, size_t len)
-{
-	return attr_len(attr) == len;
-}
-
-static inline uint8_t attr_u8(const struct nlattr *attr)
-{
-	return *(const uint8_t *)attr_data(attr);
-}
-
-static inline uint16_t attr_u16(const struct nlattr *attr)
-{
-	uint16_t value;
-
-	memcpy(&value, attr_data(attr), sizeof(value));
-	return value;
-}
-
-static inline uint32_t attr_u32(const struct nlattr *attr)
-{
-	uint32_t value;
-
-	memcpy(&value, attr_data(attr), sizeof(value));
-	return value;
-}
-
-static inline uint64_t attr_u64(const struct nlattr *attr)
-{
-	uint64_t value;
-
-	memcpy(&value, attr_data(attr), sizeof(value));
-	return value;
-}
-
-typedef int (*attr_fn)(const struct nlattr *attr, void *data);
-
-/*
- * Calls fn for each attribute in [start, start + len). Unlike mnl_attr_parse, bytes left
- * over that do not form a whole attribute are an error, so a truncated nest cannot pass for
- * a shorter one.
- */
-static int walk_attrs(const void *start, size_t len, attr_fn fn, void *data)
-{
-	const struct nlattr *attr = start;
-	long rem = (long)len;
-	int ret;
-
-	if (len > INT_MAX)
-		return -EINVAL;
-	/* mnl_attr_ok and mnl_attr_next */
-	while (rem >= (long)sizeof(*attr) && attr->nla_len >= sizeof(*attr) && attr->nla_len <= rem) {
-		ret = fn(attr, data);
-		if (ret)
-			return ret;
-		rem -= MNL_ALIGN(attr->nla_len);
-		attr = (const struct nlattr *)((const uint8_t *)attr + MNL_ALIGN(attr->nla_len));
-	}
-	return rem > 0 ? -EINVAL : 0;
-}
-
-static int walk_nested(const struct nlattr *nest, attr_fn fn, void *data)
-{
-	/* mnl_attr_validate for MNL_TYPE_NESTED: empty, or room for an attribute header */
-	if (attr_len(nest) && attr_len(nest) < MNL_ATTR_HDRLEN)
-		return -EINVAL;
-	return walk_attrs(attr_data(nest), attr_len(nest), fn, data);
-}
-
 /* The attributes of a message after its fixed header (genlmsghdr, ifinfomsg). */
-static int walk_msg(const struct nlmsghdr *nlh, size_t header, attr_fn fn, void *data)
+static int walk_msg(const struct nlmsghdr *nlh, size_t header, nlattr_fn fn, void *data)
 {
 	size_t len = mnl_nlmsg_get_payload_len(nlh);
 
 	if (len < MNL_ALIGN(header))
 		return -EINVAL;
-	return walk_attrs(mnl_nlmsg_get_payload_offset(nlh, header), len - MNL_ALIGN(header), fn,
+	return nlattr_walk(mnl_nlmsg_get_payload_offset(nlh, header), len - MNL_ALIGN(header), fn,
 			  data);
-}
-
-/* mnl_attr_validate: the integer types must be exactly their size. */
-static bool valid(const struct nlattr *attr, enum mnl_attr_data_type type)
-{
-	switch (type) {
-	case MNL_TYPE_U8:
-		return attr_len_is(attr, sizeof(uint8_t));
-	case MNL_TYPE_U16:
-		return attr_len_is(attr, sizeof(uint16_t));
-	case MNL_TYPE_U32:
-		return attr_len_is(attr, sizeof(uint32_t));
-	case MNL_TYPE_U64:
-		return attr_len_is(attr, sizeof(uint64_t));
-	default:
-		return mnl_attr_validate(attr, type) >= 0;
-	}
 }
 
 /* Keys count only at exactly their length; any other length reads as no key at all. */
 static bool read_key(const struct nlattr *attr, uint8_t key[WG_KEY_LEN])
 {
-	if (!attr_len_is(attr, WG_KEY_LEN))
+	if (!nlattr_len_is(attr, WG_KEY_LEN))
 		return false;
-	memcpy(key, attr_data(attr), WG_KEY_LEN);
+	memcpy(key, nlattr_data(attr), WG_KEY_LEN);
 	return true;
 }
 
@@ -293,27 +188,27 @@ struct allowedip_parse {
 static int allowedip_attr(const struct nlattr *attr, void *data)
 {
 	struct allowedip_parse *a = data;
-	size_t len = attr_len(attr);
+	size_t len = nlattr_len(attr);
 
-	switch (attr_type(attr)) {
+	switch (nlattr_type(attr)) {
 	case WGALLOWEDIP_A_FAMILY:
-		if (!valid(attr, MNL_TYPE_U16))
+		if (!nlattr_valid(attr, MNL_TYPE_U16))
 			return -EINVAL;
-		a->aip->family = attr_u16(attr);
+		a->aip->family = nlattr_u16(attr);
 		a->have |= HAVE_FAMILY;
 		break;
 	case WGALLOWEDIP_A_IPADDR:
-		if (!attr_len_is(attr, sizeof(struct in_addr)) &&
-		    !attr_len_is(attr, sizeof(struct in6_addr)))
+		if (!nlattr_len_is(attr, sizeof(struct in_addr)) &&
+		    !nlattr_len_is(attr, sizeof(struct in6_addr)))
 			return -EINVAL;
-		memcpy(&a->aip->ip6, attr_data(attr), len);
+		memcpy(&a->aip->ip6, nlattr_data(attr), len);
 		a->addr_len = len;
 		a->have |= HAVE_ADDR;
 		break;
 	case WGALLOWEDIP_A_CIDR_MASK:
-		if (!valid(attr, MNL_TYPE_U8))
+		if (!nlattr_valid(attr, MNL_TYPE_U8))
 			return -EINVAL;
-		a->aip->cidr = attr_u8(attr);
+		a->aip->cidr = nlattr_u8(attr);
 		a->have |= HAVE_CIDR;
 		break;
 	}
@@ -328,7 +223,7 @@ static int allowedip_entry(const struct nlattr *attr, void *data)
 
 	if (!a.aip)
 		return -ENOMEM;
-	ret = walk_nested(attr, allowedip_attr, &a);
+	ret = nlattr_walk_nested(attr, allowedip_attr, &a);
 	if (ret)
 		return ret;
 	if (a.have != (HAVE_FAMILY | HAVE_ADDR | HAVE_CIDR))
@@ -347,14 +242,14 @@ static void read_endpoint(const struct nlattr *attr, union wg_endpoint *ep)
 	sa_family_t family;
 	size_t len;
 
-	if (!attr_len_is(attr, sizeof(ep->addr4)) &&
-	    !attr_len_is(attr, sizeof(ep->addr6)))
+	if (!nlattr_len_is(attr, sizeof(ep->addr4)) &&
+	    !nlattr_len_is(attr, sizeof(ep->addr6)))
 		return;
-	len = attr_len(attr);
-	memcpy(&family, attr_data(attr), sizeof(family));
+	len = nlattr_len(attr);
+	memcpy(&family, nlattr_data(attr), sizeof(family));
 	if ((family == AF_INET && len == sizeof(ep->addr4)) ||
 	    (family == AF_INET6 && len == sizeof(ep->addr6)))
-		memcpy(ep, attr_data(attr), len);
+		memcpy(ep, nlattr_data(attr), len);
 }
 
 static int peer_attr(const struct nlattr *attr, void *data)
@@ -362,7 +257,7 @@ static int peer_attr(const struct nlattr *attr, void *data)
 	struct peer_parse *p = data;
 	struct wg_peer *peer = p->peer;
 
-	switch (attr_type(attr)) {
+	switch (nlattr_type(attr)) {
 	case WGPEER_A_PUBLIC_KEY:
 		if (read_key(attr, peer->public_key))
 			peer->flags |= PEER_HAS_PUBLIC_KEY;
@@ -375,35 +270,35 @@ static int peer_attr(const struct nlattr *attr, void *data)
 		read_endpoint(attr, &peer->endpoint);
 		break;
 	case WGPEER_A_PERSISTENT_KEEPALIVE_INTERVAL:
-		if (!valid(attr, MNL_TYPE_U16))
+		if (!nlattr_valid(attr, MNL_TYPE_U16))
 			return -EINVAL;
-		peer->persistent_keepalive = attr_u16(attr);
+		peer->persistent_keepalive = nlattr_u16(attr);
 		peer->flags |= PEER_HAS_PERSISTENT_KEEPALIVE;
 		break;
 	case WGPEER_A_LAST_HANDSHAKE_TIME:
 		/* struct __kernel_timespec: 64-bit seconds, then 64-bit nanoseconds */
-		if (!attr_len_is(attr, 2 * sizeof(int64_t)))
+		if (!nlattr_len_is(attr, 2 * sizeof(int64_t)))
 			break;
 	{
 		int64_t ts[2];
 
-		memcpy(ts, attr_data(attr), sizeof(ts));
+		memcpy(ts, nlattr_data(attr), sizeof(ts));
 		peer->last_handshake.sec = ts[0];
 		peer->last_handshake.nsec = ts[1] >= 0 && ts[1] < 1000000000 ? (uint32_t)ts[1] : 0;
 		break;
 	}
 	case WGPEER_A_RX_BYTES:
-		if (!valid(attr, MNL_TYPE_U64))
+		if (!nlattr_valid(attr, MNL_TYPE_U64))
 			return -EINVAL;
-		peer->rx_bytes = attr_u64(attr);
+		peer->rx_bytes = nlattr_u64(attr);
 		break;
 	case WGPEER_A_TX_BYTES:
-		if (!valid(attr, MNL_TYPE_U64))
+		if (!nlattr_valid(attr, MNL_TYPE_U64))
 			return -EINVAL;
-		peer->tx_bytes = attr_u64(attr);
+		peer->tx_bytes = nlattr_u64(attr);
 		break;
 	case WGPEER_A_ALLOWEDIPS:
-		return walk_nested(attr, allowedip_entry, p);
+		return nlattr_walk_nested(attr, allowedip_entry, p);
 	}
 	return 0;
 }
@@ -416,7 +311,7 @@ static int peer_entry(const struct nlattr *attr, void *data)
 	p.peer = device_add_peer(p.dev);
 	if (!p.peer)
 		return -ENOMEM;
-	ret = walk_nested(attr, peer_attr, &p);
+	ret = nlattr_walk_nested(attr, peer_attr, &p);
 	if (ret)
 		return ret;
 	return p.peer->flags & PEER_HAS_PUBLIC_KEY ? 0 : -EINVAL;
@@ -426,14 +321,14 @@ static int device_attr(const struct nlattr *attr, void *data)
 {
 	struct wg_device *dev = data;
 
-	switch (attr_type(attr)) {
+	switch (nlattr_type(attr)) {
 	case WGDEVICE_A_IFINDEX:
-		if (!valid(attr, MNL_TYPE_U32))
+		if (!nlattr_valid(attr, MNL_TYPE_U32))
 			return -EINVAL;
-		dev->ifindex = attr_u32(attr);
+		dev->ifindex = nlattr_u32(attr);
 		break;
 	case WGDEVICE_A_IFNAME:
-		if (!valid(attr, MNL_TYPE_NUL_STRING) || attr_len(attr) > IFNAMSIZ)
+		if (!nlattr_valid(attr, MNL_TYPE_NUL_STRING) || nlattr_len(attr) > IFNAMSIZ)
 			return -EINVAL;
 		strcpy(dev->name, mnl_attr_get_str(attr));
 		break;
@@ -446,19 +341,19 @@ static int device_attr(const struct nlattr *attr, void *data)
 			dev->flags |= DEVICE_HAS_PUBLIC_KEY;
 		break;
 	case WGDEVICE_A_LISTEN_PORT:
-		if (!valid(attr, MNL_TYPE_U16))
+		if (!nlattr_valid(attr, MNL_TYPE_U16))
 			return -EINVAL;
-		dev->listen_port = attr_u16(attr);
+		dev->listen_port = nlattr_u16(attr);
 		dev->flags |= DEVICE_HAS_LISTEN_PORT;
 		break;
 	case WGDEVICE_A_FWMARK:
-		if (!valid(attr, MNL_TYPE_U32))
+		if (!nlattr_valid(attr, MNL_TYPE_U32))
 			return -EINVAL;
-		dev->fwmark = attr_u32(attr);
+		dev->fwmark = nlattr_u32(attr);
 		dev->flags |= DEVICE_HAS_FWMARK;
 		break;
 	case WGDEVICE_A_PEERS:
-		return walk_nested(attr, peer_entry, dev);
+		return nlattr_walk_nested(attr, peer_entry, dev);
 	}
 	return 0;
 }
@@ -482,7 +377,7 @@ static int linkinfo_attr(const struct nlattr *attr, void *data)
 
 	if (mnl_attr_get_type(attr) != IFLA_INFO_KIND)
 		return 0;
-	if (!valid(attr, MNL_TYPE_STRING))
+	if (!nlattr_valid(attr, MNL_TYPE_STRING))
 		return -EINVAL;
 	l->wireguard = strnlen(mnl_attr_get_str(attr), mnl_attr_get_payload_len(attr)) ==
 			       sizeof(kind) - 1 &&
@@ -496,12 +391,12 @@ static int link_attr(const struct nlattr *attr, void *data)
 
 	switch (mnl_attr_get_type(attr)) {
 	case IFLA_IFNAME:
-		if (!valid(attr, MNL_TYPE_NUL_STRING))
+		if (!nlattr_valid(attr, MNL_TYPE_NUL_STRING))
 			return -EINVAL;
 		l->name = mnl_attr_get_str(attr);
 		break;
 	case IFLA_LINKINFO:
-		return walk_nested(attr, linkinfo_attr, l);
+		return nlattr_walk_nested(attr, linkinfo_attr, l);
 	}
 	return 0;
 }
@@ -524,7 +419,7 @@ static int family_attr(const struct nlattr *attr, void *data)
 
 	if (mnl_attr_get_type(attr) != CTRL_ATTR_FAMILY_ID)
 		return 0;
-	if (!valid(attr, MNL_TYPE_U16))
+	if (!nlattr_valid(attr, MNL_TYPE_U16))
 		return -EINVAL;
 	*id = mnl_attr_get_u16(attr);
 	return 0;
@@ -560,12 +455,12 @@ static int policy_property(const struct nlattr *attr, void *data)
 
 	switch (mnl_attr_get_type(attr)) {
 	case NL_POLICY_TYPE_ATTR_TYPE:
-		if (!valid(attr, MNL_TYPE_U32))
+		if (!nlattr_valid(attr, MNL_TYPE_U32))
 			return -EINVAL;
 		p->type = mnl_attr_get_u32(attr);
 		break;
 	case NL_POLICY_TYPE_ATTR_POLICY_IDX:
-		if (!valid(attr, MNL_TYPE_U32))
+		if (!nlattr_valid(attr, MNL_TYPE_U32))
 			return -EINVAL;
 		p->nested = policy_index(mnl_attr_get_u32(attr));
 		break;
@@ -581,7 +476,7 @@ static int policy_attribute(const struct nlattr *attr, void *data)
 	p.attr = mnl_attr_get_type(attr);
 	p.type = 0;
 	p.nested = -1;
-	ret = walk_nested(attr, policy_property, &p);
+	ret = nlattr_walk_nested(attr, policy_property, &p);
 	if (ret || p.index >= WGNL_POLICIES || p.attr >= WGNL_POLICY_ATTRS)
 		return ret;
 	p.policy->attr[p.index][p.attr].type = p.type;
@@ -594,7 +489,7 @@ static int policy_table(const struct nlattr *attr, void *data)
 	struct policy_parse p = *(struct policy_parse *)data;
 
 	p.index = mnl_attr_get_type(attr);
-	return walk_nested(attr, policy_attribute, &p);
+	return nlattr_walk_nested(attr, policy_attribute, &p);
 }
 
 static int op_policy_attr(const struct nlattr *attr, void *data)
@@ -603,7 +498,7 @@ static int op_policy_attr(const struct nlattr *attr, void *data)
 
 	if (mnl_attr_get_type(attr) != CTRL_ATTR_POLICY_DO)
 		return 0;
-	if (!valid(attr, MNL_TYPE_U32))
+	if (!nlattr_valid(attr, MNL_TYPE_U32))
 		return -EINVAL;
 	p->policy->set_policy = policy_index(mnl_attr_get_u32(attr));
 	return 0;
@@ -613,16 +508,16 @@ static int op_policy_entry(const struct nlattr *attr, void *data)
 {
 	if (mnl_attr_get_type(attr) != WG_CMD_SET_DEVICE)
 		return 0;
-	return walk_nested(attr, op_policy_attr, data);
+	return nlattr_walk_nested(attr, op_policy_attr, data);
 }
 
 static int policy_msg_attr(const struct nlattr *attr, void *data)
 {
 	switch (mnl_attr_get_type(attr)) {
 	case CTRL_ATTR_POLICY:
-		return walk_nested(attr, policy_table, data);
+		return nlattr_walk_nested(attr, policy_table, data);
 	case CTRL_ATTR_OP_POLICY:
-		return walk_nested(attr, op_policy_entry, data);
+		return nlattr_walk_nested(attr, op_policy_entry, data);
 	}
 	return 0;
 }

@@ -38,8 +38,8 @@ static void order_equal_prefixes(struct key_entry *list, size_t n)
 
 /*
  * A stable least-significant-digit radix sort of the prefixes, a byte a pass (eight passes, so
- * the result ends in list), then the runs of equal prefixes by whole key. Not qsort: its call
- * through a function pointer per comparison made syncconf MEASURED_QSORT.
+ * the result ends in list), then the runs of equal prefixes by whole key.
+ * Not qsort: with it, a 20,000-peer syncconf took 7.5% more instructions and 21% more VM time.
  */
 void keysort_entries(struct key_entry *list, struct key_entry *tmp, size_t n)
 {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -61,7 +62,7 @@ bool parse_fwmark(uint32_t *fwmark, const char *value, struct diag *diag)
 	uint64_t n = 0;
 	bool ok;
 
-	if (equal_nocase(value, "off")) {
+	if (!strcasecmp(value, "off")) {
 		*fwmark = 0;
 		return true;
 	}
@@ -92,7 +93,7 @@ bool parse_keepalive(uint16_t *seconds, const char *value, struct diag *diag)
 {
 	uint64_t n;
 
-	if (equal_nocase(value, "off")) {
+	if (!strcasecmp(value, "off")) {
 		*seconds = 0;
 		return true;
 	}

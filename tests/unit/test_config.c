@@ -1,5 +1,6 @@
 /* test_config.c: the configuration parser, one case per accepting and rejecting rule, and the
  * showconf serializer's round trip. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -319,8 +320,16 @@ static void test_long_value_is_shortened(void)
 	free(text);
 }
 
+/* is_space is isspace in the C locale, for every byte. */
+static void test_is_space(void)
+{
+	for (int c = -128; c < 128; ++c)
+		EXPECT(is_space((char)c) == !!isspace((unsigned char)(char)c));
+}
+
 int main(void)
 {
+	RUN(test_is_space);
 	test_accepts();
 	test_rejects();
 	RUN(test_host_bits_warning);

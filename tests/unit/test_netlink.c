@@ -8,6 +8,7 @@
 #include <linux/rtnetlink.h>
 
 #include "netlink.h"
+#include "nlattr.h"
 #include "test.h"
 #include "wireguard-uapi.h"
 
@@ -1311,8 +1312,81 @@ static void policy_errors_mean_unsupported(void)
 	stream_free(&s);
 }
 
+/* ---- nlattr.h against libmnl ---- */
+
+struct visit {
+	const struct nlattr *seen[64];
+	size_t n;
+	int failures;
+};
+
+static const enum mnl_attr_data_type checked_types[] = {
+	MNL_TYPE_U8,	  MNL_TYPE_U16,	   MNL_TYPE_U32,   MNL_TYPE_U64,
+	MNL_TYPE_STRING, MNL_TYPE_NUL_STRING, MNL_TYPE_NESTED, MNL_TYPE_FLAG,
+};
+
+/* Every accessor and check of nlattr.h gives what libmnl's gives for the same attribute. */
+static int compare_attr(const struct nlattr *attr, void *data)
+{
+	struct visit *v = data;
+	size_t len = mnl_attr_get_payload_len(attr);
+
+	if (v->n < sizeof(v->seen) / sizeof(v->seen[0]))
+		v->seen[v->n++] = attr;
+	v->failures += nlattr_type(attr) != mnl_attr_get_type(attr);
+	v->failures += nlattr_len(attr) != len;
+	v->failures += nlattr_data(attr) != mnl_attr_get_payload(attr);
+	v->failures += len >= 1 && nlattr_u8(attr) != mnl_attr_get_u8(attr);
+	v->failures += len >= 2 && nlattr_u16(attr) != mnl_attr_get_u16(attr);
+	v->failures += len >= 4 && nlattr_u32(attr) != mnl_attr_get_u32(attr);
+	v->failures += len >= 8 && nlattr_u64(attr) != mnl_attr_get_u64(attr);
+	for (size_t i = 0; i < sizeof(checked_types) / sizeof(checked_types[0]); ++i) {
+		errno = 0;
+		v->failures += nlattr_valid(attr, checked_types[i]) !=
+			       (mnl_attr_validate(attr, checked_types[i]) >= 0);
+	}
+	return 0;
+}
+
+static int collect_attr(const struct nlattr *attr, void *data)
+{
+	struct visit *v = data;
+
+	if (v->n < sizeof(v->seen) / sizeof(v->seen[0]))
+		v->seen[v->n++] = attr;
+	return MNL_CB_OK;
+}
+
+static void nlattr_matches_libmnl(void)
+{
+	_Alignas(struct nlmsghdr) uint8_t buf[4096] = { 0 };
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct visit ours = { .n = 0 }, theirs = { .n = 0 };
+	uint8_t payload[24];
+
+	for (size_t i = 0; i < sizeof(payload); ++i)
+		payload[i] = (uint8_t)(0x81 + 37 * i);
+	/* every payload length from 0 to 24, with type bits beyond NLA_TYPE_MASK on some */
+	for (uint16_t len = 0; len <= sizeof(payload); ++len)
+		mnl_attr_put(nlh, (uint16_t)(len | (len % 3 ? 0 : NLA_F_NESTED)), len, payload);
+	mnl_attr_put_strz(nlh, 30, "wg0");
+	mnl_attr_put(nlh, 31, 3, "wg0"); /* a string without its NUL */
+	mnl_attr_put_u64(nlh, 32, 0x0123456789abcdefULL);
+	EXPECT(nlattr_walk(mnl_nlmsg_get_payload(nlh), mnl_nlmsg_get_payload_len(nlh),
+			   compare_attr, &ours) == 0);
+	EXPECT(!ours.failures);
+	mnl_attr_parse(nlh, 0, collect_attr, &theirs);
+	EXPECT(ours.n == 28 && theirs.n == ours.n);
+	for (size_t i = 0; i < ours.n && i < theirs.n; ++i)
+		EXPECT(ours.seen[i] == theirs.seen[i]);
+	/* where libmnl stops quietly at bytes that are no whole attribute, the walk fails */
+	EXPECT(nlattr_walk(mnl_nlmsg_get_payload(nlh), mnl_nlmsg_get_payload_len(nlh) - 2,
+			   compare_attr, &(struct visit){ .n = 0 }) == -EINVAL);
+}
+
 int main(void)
 {
+	RUN(nlattr_matches_libmnl);
 	RUN(set_100k_peers_split_and_reassembled);
 	RUN(set_tiny_buffers_split_inside_peers);
 	RUN(set_without_peers_is_one_message);
