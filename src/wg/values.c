@@ -35,12 +35,15 @@ bool parse_key(uint8_t key[WG_KEY_LEN], const char *value, struct diag *diag)
 	return fail_quoting(diag, "Key is not the correct length or format", value);
 }
 
-/* A port number as text: plain decimal from 0 to 65535. */
+/*
+ * A port number as text: decimal from 0 to 65535, with or without one `+' in front, which the
+ * original takes too (its resolver reads ports with strtoul). No other sign, no spaces.
+ */
 static bool port_from_text(uint16_t *port, const char *text)
 {
 	uint64_t n;
 
-	if (!u64_from_text(&n, text, 65535))
+	if (!u64_from_text(&n, text + (*text == '+'), 65535))
 		return false;
 	*port = (uint16_t)n;
 	return true;

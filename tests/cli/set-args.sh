@@ -15,6 +15,14 @@ e "options are case-sensitive" "Invalid argument: Listen-Port" Listen-Port 1
 e "bad port" "listen-port: Port must be a number from 0 to 65535: \`65536'" listen-port 65536
 e "service name port" "listen-port: Port must be a number from 0 to 65535: \`domain'" listen-port domain
 e "empty port" "listen-port: Port is empty: expected a number from 0 to 65535" listen-port ""
+# a `+' before a port is fine (as in the original), but not two, nor anything after the digits
+e "two pluses" "listen-port: Port must be a number from 0 to 65535: \`++5'" listen-port ++5
+e "plus alone" "listen-port: Port must be a number from 0 to 65535: \`+'" listen-port +
+e "plus then too big" "listen-port: Port must be a number from 0 to 65535: \`+65536'" listen-port +65536
+e "plus then junk" "listen-port: Port must be a number from 0 to 65535: \`+5 '" listen-port "+5 "
+e "plus before a fwmark" "fwmark: Fwmark must be \`off' or a number from 0 to 0xffffffff: \`+5'" fwmark +5
+e "plus before a keepalive" "persistent-keepalive: Persistent keepalive must be \`off' or seconds from 0 to 65535: \`+5'" peer "$PUB" persistent-keepalive +5
+e "plus alone as endpoint port" "endpoint: Endpoint port must be a number from 1 to 65535: \`192.0.2.1:+'" peer "$PUB" endpoint 192.0.2.1:+
 e "bad fwmark" "fwmark: Fwmark must be \`off' or a number from 0 to 0xffffffff: \`0X10'" fwmark 0X10
 e "bad peer key" "peer: Key is not the correct length or format: \`xyz'" peer xyz
 e "bad keepalive" "persistent-keepalive: Persistent keepalive must be \`off' or seconds from 0 to 65535: \`70000'" peer "$PUB" persistent-keepalive 70000
@@ -27,5 +35,9 @@ e "short key file" "private-key: Key file \`$T/short' is too short: expected a 4
 printf '%s x\n' "$PUB" >"$T/trailing"
 e "key file with trailing text" "preshared-key: Key file \`$T/trailing' has a character after the key that is not whitespace" peer "$PUB" preshared-key "$T/trailing"
 run "$WG" set wgcli0 private-key <(true)
-[[ $RC == 1 && $ERR == *"is too short"* ]] && pass "an empty pipe is not an empty key" || fail "an empty pipe is not an empty key" "$ERR"
+if [[ $RC == 1 && $ERR == *"is too short"* ]]; then
+	pass "an empty pipe is not an empty key"
+else
+	fail "an empty pipe is not an empty key" "$ERR"
+fi
 finish
