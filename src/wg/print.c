@@ -120,7 +120,7 @@ static void put_allowedips(FILE *out, const struct wg_peer *peer, const char *se
 	}
 }
 
-static void put_fwmark(FILE *out, uint32_t fwmark)
+void print_fwmark(FILE *out, uint32_t fwmark)
 {
 	if (fwmark)
 		fprintf(out, "0x%x", fwmark);
@@ -128,7 +128,7 @@ static void put_fwmark(FILE *out, uint32_t fwmark)
 		put_text("off", out);
 }
 
-static void put_keepalive(FILE *out, uint16_t seconds)
+void print_keepalive(FILE *out, uint16_t seconds)
 {
 	if (seconds)
 		put_u64(out, seconds);
@@ -327,7 +327,7 @@ static void fields_device(const struct printer_ctx *ctx)
 		putc_unlocked('\t', out);
 		put_key_or_none(out, dev->public_key, dev->flags & DEVICE_HAS_PUBLIC_KEY);
 		fprintf(out, "\t%u\t", dev->listen_port);
-		put_fwmark(out, dev->fwmark);
+		print_fwmark(out, dev->fwmark);
 		break;
 	case VIEW_PUBLIC_KEY:
 		name_column(ctx);
@@ -343,7 +343,7 @@ static void fields_device(const struct printer_ctx *ctx)
 		break;
 	case VIEW_FWMARK:
 		name_column(ctx);
-		put_fwmark(out, dev->fwmark);
+		print_fwmark(out, dev->fwmark);
 		break;
 	default:
 		return; /* views made of peer lines only */
@@ -396,7 +396,7 @@ static void fields_peer(const struct printer_ctx *ctx, const struct wg_peer *pee
 		break;
 	case VIEW_PERSISTENT_KEEPALIVE:
 		putc_unlocked('\t', out);
-		put_keepalive(out, peer->persistent_keepalive);
+		print_keepalive(out, peer->persistent_keepalive);
 		break;
 	case VIEW_DUMP:
 		putc_unlocked('\t', out);
@@ -412,7 +412,7 @@ static void fields_peer(const struct printer_ctx *ctx, const struct wg_peer *pee
 		putc_unlocked('\t', out);
 		put_u64(out, peer->tx_bytes);
 		putc_unlocked('\t', out);
-		put_keepalive(out, peer->persistent_keepalive);
+		print_keepalive(out, peer->persistent_keepalive);
 		break;
 	default:
 		break;
@@ -474,7 +474,7 @@ static void conf_peer(const struct printer_ctx *ctx, const struct wg_peer *peer,
 
 /* ---- JSON: {"wg0": {..., "peers": {"<public key>": {...}}}} ---- */
 
-static void json_string(FILE *out, const char *text)
+void print_json_string(FILE *out, const char *text)
 {
 	putc_unlocked('"', out);
 	for (const unsigned char *p = (const unsigned char *)text; *p; ++p) {
@@ -514,7 +514,7 @@ static void json_device(const struct printer_ctx *ctx)
 	FILE *out = ctx->out;
 
 	put_text(ctx->first ? "\n\t" : ",\n\t", out);
-	json_string(out, dev->name);
+	print_json_string(out, dev->name);
 	put_text(": {\n\t\t\"privateKey\": ", out);
 	json_secret(ctx, dev->private_key, dev->flags & DEVICE_HAS_PRIVATE_KEY);
 	put_text(",\n\t\t\"publicKey\": ", out);
@@ -543,7 +543,7 @@ static void json_peer(const struct printer_ctx *ctx, const struct wg_peer *peer,
 		char text[ENDPOINT_TEXT_LEN];
 
 		format_endpoint(text, &peer->endpoint);
-		json_string(out, text);
+		print_json_string(out, text);
 	} else {
 		put_text("null", out);
 	}

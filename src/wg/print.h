@@ -3,6 +3,7 @@
 #define PRINT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "model.h"
@@ -47,5 +48,12 @@ void print_begin(FILE *out, enum view view);
 void print_device(FILE *out, const struct wg_device *dev, enum view view,
 		  const struct print_opts *opts, bool first);
 void print_end(FILE *out, enum view view);
+
+/* A firewall mark as show prints it (0x1234, or off), and a keepalive (25, or off). */
+void print_fwmark(FILE *out, uint32_t fwmark);
+void print_keepalive(FILE *out, uint16_t seconds);
+
+/* TEXT as a JSON string, quotes and escapes included. */
+void print_json_string(FILE *out, const char *text);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "ipc.h"
+#include "preview.h"
 #include "subcommands.h"
 #include "sync.h"
 
@@ -71,21 +72,66 @@ static int sync_device(const struct wg_device *want, struct device_read *read,
 	return 0;
 }
 
+/* syncconf's options: --dry-run, and --json with it. Returns the index of the interface. */
+static int sync_options(int argc, const char *argv[], bool *dry_run, bool *json)
+{
+	int i = 1;
+
+	for (; i < argc && !strncmp(argv[i], "--", 2); ++i) {
+		if (!strcmp(argv[i], "--dry-run"))
+			*dry_run = true;
+		else if (!strcmp(argv[i], "--json"))
+			*json = true;
+		else
+			return -1;
+	}
+	return *json && !*dry_run ? -1 : i;
+}
+
+static void usage(const char *verb)
+{
+	fprintf(stderr, "Usage: %s %s %s<interface> <configuration filename>\n", PROG_NAME, verb,
+		strcmp(verb, "syncconf") ? "" : "[--dry-run [--json]] ");
+}
+
+/* Sends the request (if it holds anything); dry-run prints the difference instead. */
+static int apply(const struct wg_device *send, const struct sync_diff *diff, bool dry_run,
+		 bool json)
+{
+	if (dry_run) {
+		preview_print(stdout, diff, send->name, json);
+		if (fflush(stdout) || ferror(stdout)) {
+			perror("Unable to print the changes");
+			return 1;
+		}
+		return preview_empty(diff) ? 0 : 2;
+	}
+	if (send->flags || send->first_peer) {
+		int err = ipc_set_device(send);
+
+		if (err) {
+			fprintf(stderr, "Unable to modify interface: %s\n", strerror(-err));
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int setconf_main(int argc, const char *argv[])
 {
 	struct diag diag = { .warn = diag_print_warning };
 	struct sync_diff *diff = NULL;
-	const struct wg_device *send;
 	struct wg_device *want;
 	struct device_read read;
 	bool add = !strcmp(argv[0], "addconf"), sync = !strcmp(argv[0], "syncconf");
-	int ret = 1;
+	bool dry_run = false, json = false;
+	int ret = 1, first = sync ? sync_options(argc, argv, &dry_run, &json) : 1;
 
-	if (argc != 3) {
-		fprintf(stderr, "Usage: %s %s <interface> <configuration filename>\n", PROG_NAME,
-			argv[0]);
+	if (first < 0 || argc - first != 2) {
+		usage(argv[0]);
 		return 1;
 	}
+	argv += first - 1;
 	if (!check_interface_name(argv[1], &diag)) {
 		fprintf(stderr, "%s\n", diag.error);
 		return 1;
@@ -109,19 +155,8 @@ int setconf_main(int argc, const char *argv[])
 		want->flags |= DEVICE_HAS_PRIVATE_KEY | DEVICE_HAS_LISTEN_PORT | DEVICE_HAS_FWMARK |
 			       DEVICE_REPLACE_PEERS;
 	}
-	if (sync && sync_device(want, &read, &diff))
-		goto out;
-	send = diff ? diff->request : want;
-	if (send->flags || send->first_peer) {
-		int err = ipc_set_device(send);
-
-		if (err) {
-			fprintf(stderr, "Unable to modify interface: %s\n", strerror(-err));
-			goto out;
-		}
-	}
-	ret = 0;
-out:
+	if (!sync || !sync_device(want, &read, &diff))
+		ret = apply(diff ? diff->request : want, diff, dry_run, json);
 	sync_diff_free(diff);
 	device_free(want);
 	return ret;

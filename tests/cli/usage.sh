@@ -32,9 +32,18 @@ expect_run "show with an unknown field" 1 "" "Invalid parameter: \`frob'"$'\n'"$
 expect_run "showconf without interface" 1 "" "Usage: $WG showconf <interface>" "$WG" showconf
 expect_run "showconf with two operands" 1 "" "Usage: $WG showconf <interface>" "$WG" showconf a b
 for sub in setconf addconf syncconf; do
-	expect_run "$sub with one operand" 1 "" "Usage: $WG $sub <interface> <configuration filename>" "$WG" "$sub" wg0
-	expect_run "$sub with three operands" 1 "" "Usage: $WG $sub <interface> <configuration filename>" "$WG" "$sub" wg0 a b
+	usage="Usage: $WG $sub <interface> <configuration filename>"
+	[[ $sub != syncconf ]] || usage="Usage: $WG $sub [--dry-run [--json]] <interface> <configuration filename>"
+	expect_run "$sub with one operand" 1 "" "$usage" "$WG" "$sub" wg0
+	expect_run "$sub with three operands" 1 "" "$usage" "$WG" "$sub" wg0 a b
 done
+SYNC_USAGE="Usage: $WG syncconf [--dry-run [--json]] <interface> <configuration filename>"
+expect_run "syncconf --json needs --dry-run" 1 "" "$SYNC_USAGE" "$WG" syncconf --json wg0 /dev/null
+expect_run "syncconf with an unknown option" 1 "" "$SYNC_USAGE" "$WG" syncconf --dry-rum wg0 /dev/null
+expect_run "syncconf --dry-run with one operand" 1 "" "$SYNC_USAGE" "$WG" syncconf --dry-run wg0
+expect_run "syncconf options go before the interface" 1 "" "$SYNC_USAGE" "$WG" syncconf wg0 /dev/null --dry-run
+expect_run "setconf takes no --dry-run" 1 "" "Usage: $WG setconf <interface> <configuration filename>" "$WG" setconf --dry-run wg0 /dev/null
+expect_run "syncconf --dry-run of a bad name fails before anything" 1 "" "Interface name may not contain \`/', \`:' or spaces: \`a/b'" "$WG" syncconf --dry-run --json a/b /dev/null
 run "$WG" set wg0
 [[ $RC == 1 && $ERR == "Usage: $WG set <interface> [listen-port <port>]"* ]] && pass "set without options" || fail "set without options" "rc=$RC err=$ERR"
 for sub in genkey genpsk pubkey; do
