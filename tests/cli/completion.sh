@@ -84,6 +84,14 @@ for sub in setconf addconf syncconf; do
 	expect_completion "wg $sub wg0 wg0.conf " ""
 done
 SORTED=1 expect_completion "wg setconf wg0 p" "priv.key psk.key"
+expect_completion "wg syncconf -" "--dry-run"
+expect_completion "wg syncconf --dry-run -" "--json"
+expect_completion "wg syncconf --dry-run --json -" ""
+expect_completion "wg syncconf --dry-run " "wg0 wg1 office"
+expect_completion "wg syncconf --dry-run --json " "wg0 wg1 office"
+SORTED=1 expect_completion "wg syncconf --dry-run wg0 p" "priv.key psk.key"
+expect_completion "wg syncconf --dry-run wg0 wg0.conf " ""
+expect_completion "wg setconf -" ""
 expect_completion "wg genkey " ""
 expect_completion "wg pubkey " ""
 
@@ -120,6 +128,10 @@ for command in up save strip reload; do
 	expect_completion "wg-quick $command o" "office"
 done
 expect_completion "wg-quick up ./w" "./wg0.conf"
+expect_completion "wg-quick reload -" "--dry-run"
+expect_completion "wg-quick reload --dry-run o" "office"
+expect_completion "wg-quick reload --dry-run office " ""
+expect_completion "wg-quick up -" ""
 expect_completion "wg-quick down " "wg0 wg1 office"
 expect_completion "wg-quick down o" "office"
 expect_completion "wg-quick up home " ""
