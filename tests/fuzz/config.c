@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "config.h"
+#include "encoding.h"
 #include "fuzz.h"
+#include "preview.h"
 #include "sync.h"
 
 #define NAME "fuzz.conf"
@@ -38,6 +40,43 @@ static struct wg_device *parse(const char *text, size_t len, struct diag *diag)
 	return dev;
 }
 
+/* Whether the secret is printed, as base64, where it is no peer's public key too. */
+static bool secret_shows(const char *text, const uint8_t key[WG_KEY_LEN],
+			 const struct wg_device *dev)
+{
+	char base64[WG_KEY_LEN_BASE64 + 1];
+
+	if (key_is_zero(key))
+		return false;
+	for_each_peer(dev, peer) {
+		if (!memcmp(peer->public_key, key, WG_KEY_LEN))
+			return false;
+	}
+	key_to_base64(base64, key);
+	return strstr(text, base64);
+}
+
+/* syncconf --dry-run's lines and JSON of the difference: they print, and hide every secret. */
+static void check_preview(const struct sync_diff *diff, const struct wg_device *dev)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	if (!out)
+		fuzz_fail("open_memstream failed");
+	preview_print(out, diff, dev->name, false);
+	preview_print(out, diff, dev->name, true);
+	fclose(out);
+	if (secret_shows(text, dev->private_key, dev))
+		fuzz_fail("the dry run shows the private key:\n%s", text);
+	for_each_peer(dev, peer) {
+		if (secret_shows(text, peer->preshared_key, dev))
+			fuzz_fail("the dry run shows a preshared key:\n%s", text);
+	}
+	free(text);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct diag diag = { .warn = on_warning };
@@ -66,6 +105,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!diff)
 		fuzz_fail("sync_diff_new failed");
 	fuzz_build_requests(diff->request);
+	check_preview(diff, dev);
+	sync_diff_free(diff);
+
+	/* the file onto an empty device: everything in it is new */
+	device_free(again);
+	again = device_new();
+	if (!again)
+		fuzz_fail("device_new failed");
+	strcpy(again->name, "wg0");
+	diff = sync_diff_new(dev, again);
+	if (!diff)
+		fuzz_fail("sync_diff_new failed");
+	check_preview(diff, dev);
 	sync_diff_free(diff);
 
 	free(conf);
