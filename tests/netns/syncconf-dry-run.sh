@@ -12,7 +12,7 @@ source "$TESTS_DIR/lib/netns.sh"
 source "$TESTS_DIR/lib/diff.sh"
 
 netns_use_dataplane
-require_cmd python3 "$WG"
+require_cmd jq "$WG"
 netns_private_rundir "$@"
 
 if ! netns_new NS || ! netns_wg_start "$NS" wgd; then
@@ -56,7 +56,7 @@ dry() {
 	if [[ -n $summary ]]; then
 		expect_eq "$name: JSON" "$(json_summary <<<"$OUT")" "$summary"
 	else
-		check "$name: JSON parses" python3 -c 'import json, sys; json.load(sys.stdin)' <<<"$OUT"
+		check "$name: JSON parses" jq empty <<<"$OUT"
 	fi
 	expect_eq "$name: --json changed nothing" "$(state)" "$before"
 	no_secrets "$name" "$OUT"
@@ -67,19 +67,12 @@ dry() {
 
 # The JSON document in one line per change: OP PEER FIELD=OLD>NEW ..., allowed IPs as +a -b.
 json_summary() {
-	python3 -c '
-import json, sys
-doc = json.load(sys.stdin)
-print("interface", doc["interface"])
-for c in doc["changes"]:
-    words = [c["operation"], c["peer"] or "interface"]
-    for name, v in c["fields"].items():
-        if name == "allowedIps":
-            words.append(name + "=" + " ".join(["+" + p for p in v["added"]] + ["-" + p for p in v["removed"]]))
-        else:
-            words.append("%s=%s>%s" % (name, json.dumps(v["old"]), json.dumps(v["new"])))
-    print(" ".join(words))
-'
+	jq -r '"interface " + .interface,
+		(.changes[] | [.operation, (.peer // "interface")] + [.fields | to_entries[] |
+			if .key == "allowedIps" then
+				.key + "=" + ([(.value.added[] | "+" + .), (.value.removed[] | "-" + .)] |
+					join(" "))
+			else "\(.key)=\(.value.old | tojson)>\(.value.new | tojson)" end] | join(" "))'
 }
 
 no_secrets() {
