@@ -445,7 +445,7 @@ chmod
 sync
 mv
 sync|new|wg0.conf"
-check "the saved file has the new address" grep -qx 'Address = 10.10.12.1/24' "$CONF"
+check "the saved file has the new address" grep -qE '^Address = .*, 10\.10\.12\.1/24' "$CONF"
 RENAME_CALL=0
 declare -A SEEN=()
 for ((i = 0; i < ${#SAVE_CALLS[@]}; i++)); do

@@ -217,6 +217,8 @@ expect_eq "save: the saved file holds the keys, mode 0600" \
 	"$(ws_secrets_in "$(cat "$CONF")")|$(stat -c %a "$CONF")" \
 	"new private key,preshared key,new preshared key|600"
 
+# something for down to save (an unchanged file is not written at all)
+wq_wg "$NS" set wg0 peer "$PEER2" persistent-keepalive 9
 ws_trace "$T/down.log" "$WQ_BIN/wg-quick" down "$CONF"
 ws_check "down (SaveConfig)" "$T/down.log" "$SAVED"
 expect_eq "down: the saved file is private" "$(stat -c %a "$CONF")" 600

@@ -1,0 +1,201 @@
+#!/bin/bash
+# tests/netns/wg-quick-save-edit.sh: `wg-quick save' edits the file instead of rewriting it.
+# Commented, oddly formatted files (mixed-case keys, tabs, odd spacing, CRLF, split AllowedIPs,
+# trailing comments, comments between sections) go through run-time changes of every kind and
+# are checked line by line: untouched lines stay byte for byte, a changed value changes on its
+# line, a removed peer takes its comment block along, an added one is appended; the saved file
+# stripped is what the interface runs. Then the failures: a symbolic link (the target is
+# replaced, the link stays), a read-only directory, a full disk and a file with a syntax error
+# leave the file as it was and say so.
+
+. "$(dirname "$0")/../lib/test.sh"
+. "$TESTS_DIR/lib/netns.sh"
+. "$TESTS_DIR/lib/wg-quick-lib.sh"
+wq_setup "$@"
+
+wq_single || { fail "setup" "could not build the namespace"; finish; }
+PA="$(netns_genkey | netns_pubkey)" PB="$(netns_genkey | netns_pubkey)"
+PC="$(netns_genkey | netns_pubkey)" PD="$(netns_genkey | netns_pubkey)"
+PSK="$(netns_genpsk)"
+printf '%s\n' "$PSK" >"$NETNS_TMP/psk"
+
+base() {
+	cat <<EOF
+# office hub: keep this comment
+[Interface]
+PrivateKey = $KEY
+Address = 10.60.0.1/24
+listenport=51820   # fixed
+Table = off
+
+# alice's laptop
+[Peer]
+PublicKey = $PA
+presharedkey = $PSK
+endPoint  =  192.0.2.1:51820   # home router
+AllowedIPs = 10.60.0.2/32
+	AllowedIPs = 10.61.0.0/24 # her lab
+
+# bob: phone
+# second comment line
+[Peer]
+PublicKey = $PB
+AllowedIPs = 10.60.0.3/32, fd00:60::3/128
+# bob's note at the end
+
+# a comment between sections
+[Peer]
+PublicKey = $PD
+AllowedIPs = 10.60.0.4/32
+EOF
+}
+
+wgns() { wq_wg "$NS" "$@"; }
+
+# saved NAME FILE_TEXT CHANGES EXPECTED: FILE_TEXT comes up, CHANGES (a function) changes the
+# running interface, save edits the file into EXPECTED exactly, whose stripped form is what runs.
+saved() {
+	local name="$1" text="$2" changes="$3" want="$4" conf
+	conf="$WQ_CONF/wgs.conf"
+	printf '%s' "$text" >"$conf"
+	chmod 0600 "$conf"
+	wq "$NS" up "$conf"
+	expect_eq "$name: up" "$RC" 0
+	"$changes"
+	wq "$NS" save "$conf"
+	expect_eq "$name: save succeeds" "$RC|$(wq_log)" "0|[#] wg showconf wgs"
+	expect_eq "$name: the file, line by line" "$(cat -A "$conf")" "$(printf '%s' "$want" | cat -A)"
+	wq "$NS" strip "$conf"
+	printf '%s\n' "$OUT" >"$NETNS_TMP/stripped"
+	run wgns syncconf --dry-run wgs "$NETNS_TMP/stripped"
+	expect_eq "$name: stripped, it is what the interface runs" "$RC|$OUT" "0|"
+	expect_eq "$name: mode 0600, no temporary file" "$(stat -c %a "$conf")|$(ls -A "$WQ_CONF")" \
+		"600|wgs.conf"
+	wq "$NS" down "$conf"
+}
+
+nothing() { :; }
+BASE="$(base)"$'\n'
+saved "nothing changed" "$BASE" nothing "$BASE"
+
+everything() {
+	wgns set wgs listen-port 51821 \
+		peer "$PA" endpoint 198.51.100.9:4444 preshared-key /dev/null \
+		allowed-ips 10.61.0.0/24,10.60.0.2/32 \
+		peer "$PB" persistent-keepalive 25 \
+		peer "$PD" remove \
+		peer "$PC" allowed-ips 10.60.0.5/32
+	ip -n "$NS" address add 10.60.1.1/24 dev wgs
+}
+saved "every kind of change" "$BASE" everything "# office hub: keep this comment
+[Interface]
+PrivateKey = $KEY
+Address = 10.60.0.1/24, 10.60.1.1/24
+listenport=51821   # fixed
+Table = off
+
+# alice's laptop
+[Peer]
+PublicKey = $PA
+endPoint  =  198.51.100.9:4444   # home router
+AllowedIPs = 10.60.0.2/32
+	AllowedIPs = 10.61.0.0/24 # her lab
+
+# bob: phone
+# second comment line
+[Peer]
+PublicKey = $PB
+AllowedIPs = 10.60.0.3/32, fd00:60::3/128
+PersistentKeepalive = 25
+# bob's note at the end
+
+[Peer]
+PublicKey = $PC
+AllowedIPs = 10.60.0.5/32
+"
+
+bob_goes() {
+	wgns set wgs peer "$PB" remove peer "$PA" allowed-ips 10.62.0.0/24 \
+		preshared-key "$NETNS_TMP/psk" persistent-keepalive 0
+}
+saved "split AllowedIPs replaced, a peer with its comment block gone" "$BASE" bob_goes \
+	"# office hub: keep this comment
+[Interface]
+PrivateKey = $KEY
+Address = 10.60.0.1/24
+listenport=51820   # fixed
+Table = off
+
+# alice's laptop
+[Peer]
+PublicKey = $PA
+presharedkey = $PSK
+endPoint  =  192.0.2.1:51820   # home router
+AllowedIPs = 10.62.0.0/24
+
+# a comment between sections
+[Peer]
+PublicKey = $PD
+AllowedIPs = 10.60.0.4/32
+"
+
+CRLF="$(base | sed 's/$/\r/')"$'\n'
+crlf_changes() {
+	wgns set wgs peer "$PA" endpoint 203.0.113.7:7 peer "$PD" persistent-keepalive 15
+}
+saved "a CRLF file stays CRLF" "$CRLF" crlf_changes "$(base | sed \
+	-e 's/192.0.2.1:51820 /203.0.113.7:7 /' \
+	-e "/^AllowedIPs = 10.60.0.4\\/32/a PersistentKeepalive = 15" | sed 's/$/\r/')"$'\n'
+
+# ---- failures leave the file as it was ----
+wq_conf wgs "$BASE" >/dev/null
+wq "$NS" up "$WQ_CONF/wgs.conf"
+wgns set wgs peer "$PC" allowed-ips 10.60.0.5/32
+
+# a symbolic link: the target is replaced, the link stays
+mkdir -m 0700 "$NETNS_TMP/real"
+mv "$WQ_CONF/wgs.conf" "$NETNS_TMP/real/wgs.conf"
+ln -s "$NETNS_TMP/real/wgs.conf" "$WQ_CONF/wgs.conf"
+wq "$NS" save "$WQ_CONF/wgs.conf"
+expect_eq "a symbolic link: save succeeds" "$RC" 0
+check "a symbolic link: the link stays a link" test -L "$WQ_CONF/wgs.conf"
+check "a symbolic link: its target got the new peer" grep -qF "$PC" "$NETNS_TMP/real/wgs.conf"
+expect_eq "a symbolic link: no temporary file" "$(ls -A "$NETNS_TMP/real")" "wgs.conf"
+rm "$WQ_CONF/wgs.conf"
+mv "$NETNS_TMP/real/wgs.conf" "$WQ_CONF/wgs.conf"
+wgns set wgs peer "$PC" remove
+SAVED="$(cat "$WQ_CONF/wgs.conf")"
+
+# a read-only directory (root may write anywhere else)
+mount --bind "$WQ_CONF" "$WQ_CONF" && mount -o remount,bind,ro "$WQ_CONF"
+wq "$NS" save "$WQ_CONF/wgs.conf"
+expect_eq "a read-only directory: save fails and says why" \
+	"$RC|$(grep -c "could not create a temporary file in .*wgs.conf' is as it was" <<<"$ERR")" "1|1"
+umount "$WQ_CONF"
+expect_eq "a read-only directory: the file is as it was" "$(cat "$WQ_CONF/wgs.conf")" "$SAVED"
+
+# a full disk
+FULL="$NETNS_TMP/full"
+mkdir "$FULL"
+mount -t tmpfs -o size=64k tmpfs "$FULL"
+cp "$WQ_CONF/wgs.conf" "$FULL/wgs.conf"
+dd if=/dev/zero of="$FULL/filler" bs=4k 2>/dev/null || true
+wq "$NS" save "$FULL/wgs.conf"
+expect_eq "a full disk: save fails and says why" \
+	"$RC|$(grep -c "could not write .*wgs.conf' is as it was" <<<"$ERR")" "1|1"
+expect_eq "a full disk: the file is as it was, no temporary file" \
+	"$(cat "$FULL/wgs.conf")|$(ls -A "$FULL" | tr '\n' ' ')" "$SAVED|filler wgs.conf "
+umount "$FULL"
+
+# a syntax error: the parser's file:line, nothing changed
+printf '%s\n\n[Peer]\nPublicKey = %s\nAllowedIPs = 10.60.0.999/32\n' "$SAVED" "$PC" >"$WQ_CONF/wgs.conf"
+BROKEN="$(cat "$WQ_CONF/wgs.conf")"
+LINE="$(grep -n 999 "$WQ_CONF/wgs.conf" | cut -d: -f1)"
+wq "$NS" save "$WQ_CONF/wgs.conf"
+expect_eq "a syntax error: save fails" "$RC" 1
+check "a syntax error: the file and line are named" grep -q "wgs.conf:$LINE: " <<<"$ERR"
+expect_eq "a syntax error: the file is as it was" "$(cat "$WQ_CONF/wgs.conf")" "$BROKEN"
+printf '%s\n' "$SAVED" >"$WQ_CONF/wgs.conf"
+wq "$NS" down "$WQ_CONF/wgs.conf"
+check "down" test "$RC" = 0
+finish
