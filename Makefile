@@ -5,6 +5,11 @@
 #   make check SANITIZE=1     the same with wg built under ASan+UBSan
 #   make install              PREFIX, DESTDIR, WITH_WGQUICK, WITH_BASHCOMPLETION, WITH_SYSTEMDUNITS
 #   make bench | fuzz | demo | clean
+#
+# CPPFLAGS, CFLAGS, LDFLAGS and LDLIBS from the environment or the command line reach every
+# compile and link, after this file's own flags so that they can override them (distributions
+# pass theirs, e.g. dpkg-buildflags' hardening flags, this way). V=0 prints one short line per
+# step instead of each command; V=1, the default, prints the commands.
 
 PKG_CONFIG ?= pkg-config
 PREFIX ?= /usr
@@ -26,7 +31,11 @@ WITH_SYSTEMDUNITS ?=
 FUZZ_SECONDS ?= 60
 
 CC ?= cc
+CPPFLAGS ?=
 CFLAGS ?= -O2 -g
+LDFLAGS ?=
+LDLIBS ?=
+V ?= 1
 # Bind every symbol at start-up: the lazy-binding trampoline saves vector registers, which may
 # still hold key bytes, onto the stack where no wipe reaches them.
 WG_LDFLAGS := -pthread -Wl,-z,relro,-z,now
@@ -36,15 +45,17 @@ WERROR ?=
 MNL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmnl 2>/dev/null)
 MNL_LIBS := $(or $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null),-lmnl)
 
-WG_CFLAGS := -std=c11 -pthread -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -MMD -MP \
-	-DRUNSTATEDIR='"$(RUNSTATEDIR)"' $(MNL_CFLAGS)
+WG_CPPFLAGS := -D_GNU_SOURCE -DRUNSTATEDIR='"$(RUNSTATEDIR)"' $(MNL_CFLAGS)
+WG_CFLAGS := -std=c11 -pthread -Wall -Wextra -Wshadow -Wformat=2 -MMD -MP
 ifneq ($(WERROR),)
 WG_CFLAGS += -Werror
 endif
+# Flags of the variant come after the user's CFLAGS: a sanitizer build stays one whatever they say.
+VARIANT_CFLAGS :=
 
 ifneq ($(SANITIZE),)
 VARIANT := asan
-WG_CFLAGS += -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+VARIANT_CFLAGS += -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 WG_LDFLAGS += -fsanitize=address,undefined
 WG_BIN := build/asan/wg
 else
@@ -61,23 +72,33 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
 .PHONY: all check unit install uninstall bench fuzz demo clean
 .DELETE_ON_ERROR:
 
+# $(call say,WHAT,FILE): with V=0, the recipe line it starts prints "  WHAT FILE" instead of itself.
+ifeq ($(V),0)
+say = @printf '  %-7s %s\n' '$(1)' '$(2)';
+else
+say =
+endif
+COMPILE = $(CC) $(WG_CPPFLAGS) $(CPPFLAGS) $(WG_CFLAGS) $(CFLAGS) $(VARIANT_CFLAGS)
+LINK = $(WG_LDFLAGS) $(LDFLAGS)
+
 all: $(WG_BIN)
 
 $(BUILD)/obj/%.o: src/wg/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(WG_CFLAGS) -c -o $@ $<
+	$(call say,CC,$@)$(COMPILE) -c -o $@ $<
 
 $(BUILD)/libwg.a: $(LIB_OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(call say,AR,$@)$(AR) rcs $@ $^
 
 $(WG_BIN): $(BUILD)/obj/wg.o $(BUILD)/libwg.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(WG_LDFLAGS) $(LDFLAGS) -o $@ $^ $(MNL_LIBS)
+	$(call say,LD,$@)$(CC) $(CFLAGS) $(VARIANT_CFLAGS) $(LINK) -o $@ $^ $(MNL_LIBS) $(LDLIBS)
 
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/test.h $(BUILD)/libwg.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(WG_CFLAGS) $(WG_LDFLAGS) -Isrc/wg -Itests/unit -o $@ $< $(BUILD)/libwg.a $(MNL_LIBS)
+	$(call say,CCLD,$@)$(COMPILE) -Isrc/wg -Itests/unit $(LINK) -o $@ $< $(BUILD)/libwg.a \
+		$(MNL_LIBS) $(LDLIBS)
 
 unit: $(UNIT_BIN)
 
