@@ -11,19 +11,21 @@ export LC_ALL=C
 USER_FLAGS=(CPPFLAGS=-DWGC_TEST_CPPFLAGS CFLAGS=-DWGC_TEST_CFLAGS 'LDFLAGS=-Wl,-O1,--wgc-test-ldflags'
 	LDLIBS=-lwgc_test_ldlibs)
 
-# The commands make would run (-n runs none, -B pretends everything is out of date), as lines
-# of words; a recipe's continued lines are joined.
+# planned [-C DIR] MAKE_ARGS...: the commands make would run (-n runs none, -B pretends
+# everything is out of date), one a line; a recipe's continued lines are joined.
 planned() {
-	make -n -B --no-print-directory -C "$REPO_DIR" CC=cc "$@" | sed -e ':a' -e '/\\$/{N;s/\\\n//;ba}'
+	local dir="$REPO_DIR"
+	[[ $1 != -C ]] || { dir="$2"; shift 2; }
+	make -n -B --no-print-directory -C "$dir" "$@" | sed -e ':a' -e '/\\$/{N;s/\\\n//;ba}'
 }
 
-# check_plan VARIANT MAKE_ARGS...: every compile carries CPPFLAGS and CFLAGS, every link
-# LDFLAGS and LDLIBS.
+# check_plan VARIANT COMPILER [-C DIR] MAKE_ARGS...: every compile carries CPPFLAGS and CFLAGS,
+# every link LDFLAGS and LDLIBS.
 check_plan() {
-	local variant="$1" line compiles=0 links=0 bad=()
-	shift
+	local variant="$1" cc="$2" line compiles=0 links=0 bad=()
+	shift 2
 	while IFS= read -r line; do
-		[[ $line == cc\ * ]] || continue
+		[[ $line == "$cc "* ]] || continue
 		if [[ $line == *" -c "* ]]; then
 			((++compiles))
 			[[ $line == *-DWGC_TEST_CPPFLAGS*-DWGC_TEST_CFLAGS* ]] || bad+=("compile: ${line:0:120}")
@@ -44,11 +46,12 @@ check_plan() {
 		pass "$variant: the user's flags reach all $compiles compiles and $links links"
 	fi
 }
-check_plan "release" all unit
-check_plan "ASan+UBSan" SANITIZE=1 unit
+check_plan "release" cc CC=cc all unit
+check_plan "ASan+UBSan" cc CC=cc SANITIZE=1 unit
+check_plan "fuzz targets" clang -C "$REPO_DIR/tests/fuzz" all build/seeds
 
 # The sanitizer variant's own flags come last, so the user's -O2 does not turn them off.
-line="$(planned SANITIZE=1 unit CFLAGS=-O2 | grep -m1 -- ' -c ')"
+line="$(planned CC=cc SANITIZE=1 unit CFLAGS=-O2 | grep -m1 -- ' -c ')"
 [[ $line == *-O2*-O1*-fsanitize=address,undefined* ]] &&
 	pass "ASan+UBSan: its flags come after CFLAGS" || fail "ASan+UBSan: its flags come after CFLAGS" "$line"
 
