@@ -11,6 +11,8 @@
 # pass theirs, e.g. dpkg-buildflags' hardening flags, this way). V=0 prints one short line per
 # step instead of each command; V=1, the default, prints the commands.
 
+include version.mk
+
 PKG_CONFIG ?= pkg-config
 PREFIX ?= /usr
 DESTDIR ?=
@@ -83,6 +85,11 @@ LINK = $(WG_LDFLAGS) $(LDFLAGS)
 
 all: $(WG_BIN)
 
+# Only wg.c prints the version; it is rebuilt when version.mk changes.
+$(BUILD)/obj/wg.o: WG_CPPFLAGS += -DPROJECT='"$(PROJECT)"' -DVERSION='"$(VERSION)"' \
+	-DCOMPAT_VERSION='"$(COMPAT_VERSION)"'
+$(BUILD)/obj/wg.o: version.mk
+
 $(BUILD)/obj/%.o: src/wg/%.c
 	@mkdir -p $(@D)
 	$(call say,CC,$@)$(COMPILE) -c -o $@ $<
@@ -131,16 +138,28 @@ use_bashcompletion = $(call with,$(WITH_BASHCOMPLETION),WITH_BASHCOMPLETION,$(if
 use_systemdunits = $(call with,$(WITH_SYSTEMDUNITS),WITH_SYSTEMDUNITS,$(if \
 	$(wildcard $(SYSTEMDUNITDIR))$(call pkg_exists,systemd),yes,no))
 
-# SOURCE:DESTINATION:MODE of every file to install.
-install_files = src/wg/wg:$(BINDIR)/wg:0755 man/wg.8:$(MANDIR)/man8/wg.8:0644 \
+# SOURCE:DESTINATION:MODE of every file to install; SOURCE:DESTINATION:MODE:fill for a file whose
+# @VERSION@, @COMPAT_VERSION@ and @BINDIR@ are filled in on the way (the man pages name the
+# versions).
+install_files = src/wg/wg:$(BINDIR)/wg:0755 man/wg.8:$(MANDIR)/man8/wg.8:0644:fill \
 	$(if $(filter yes,$(use_bashcompletion)),completion/wg.bash-completion:$(BASHCOMPDIR)/wg:0644) \
 	$(if $(filter yes,$(use_wgquick)),$(install_wgquick_files))
 install_wgquick_files = src/wg-quick/wg-quick:$(BINDIR)/wg-quick:0755 \
-	man/wg-quick.8:$(MANDIR)/man8/wg-quick.8:0644 \
+	man/wg-quick.8:$(MANDIR)/man8/wg-quick.8:0644:fill \
 	$(if $(filter yes,$(use_bashcompletion)),completion/wg-quick.bash-completion:$(BASHCOMPDIR)/wg-quick:0644) \
 	$(if $(filter yes,$(use_systemdunits)),$(foreach unit,wg-quick@.service wg-quick.target,\
 		src/wg-quick/$(unit):$(SYSTEMDUNITDIR)/$(unit):0644))
 install_field = $(word $(1),$(subst :, ,$(2)))
+FILLED := build/filled
+fill = sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@COMPAT_VERSION@|$(COMPAT_VERSION)|g' \
+	-e 's|@BINDIR@|$(BINDIR)|g'
+# $(call install_one,ENTRY): the commands installing one entry of install_files.
+install_src = $(if $(call install_field,4,$(1)),$(FILLED)/$(notdir $(call install_field,1,$(1))),$(call \
+	install_field,1,$(1)))
+install_fill = $(if $(call install_field,4,$(1)),$(fill) $(call install_field,1,$(1)) >$(call \
+	install_src,$(1)) && )
+install_one = $(call say,INSTALL,$(call install_field,2,$(1)))$(call install_fill,$(1))install -m $(call \
+	install_field,3,$(1)) $(call install_src,$(1)) "$(DESTDIR)$(call install_field,2,$(1))"
 define newline
 
 
@@ -148,15 +167,17 @@ endef
 
 install: all
 	$(eval install_list := $(strip $(install_files)))
-	install -d -m 0755 $(sort $(foreach f,$(install_list),"$(DESTDIR)$(dir $(call install_field,2,$(f)))"))
-	$(foreach f,$(install_list),install -m $(call install_field,3,$(f)) $(call install_field,1,$(f)) \
-		"$(DESTDIR)$(call install_field,2,$(f))"$(newline))
-	$(if $(filter yes,$(use_wgquick)),install -d -m 0700 "$(DESTDIR)$(SYSCONFDIR)/wireguard")
+	@mkdir -p $(FILLED)
+	$(if $(filter 0,$(V)),@)install -d -m 0755 $(sort $(foreach f,$(install_list),\
+		"$(DESTDIR)$(dir $(call install_field,2,$(f)))"))
+	$(foreach f,$(install_list),$(call install_one,$(f))$(newline))
+	$(if $(filter yes,$(use_wgquick)),$(call say,INSTALL,$(SYSCONFDIR)/wireguard)install -d -m 0700 \
+		"$(DESTDIR)$(SYSCONFDIR)/wireguard")
 
 uninstall:
 	$(eval install_list := $(strip $(install_files)))
-	rm -f $(foreach f,$(install_list),"$(DESTDIR)$(call install_field,2,$(f))")
-	$(if $(filter yes,$(use_wgquick)),[ ! -d "$(DESTDIR)$(SYSCONFDIR)/wireguard" ] || \
+	$(call say,RM,$(words $(install_list)) installed files)rm -f $(foreach f,$(install_list),"$(DESTDIR)$(call install_field,2,$(f))")
+	$(if $(filter yes,$(use_wgquick)),$(if $(filter 0,$(V)),@)[ ! -d "$(DESTDIR)$(SYSCONFDIR)/wireguard" ] || \
 		rmdir --ignore-fail-on-non-empty "$(DESTDIR)$(SYSCONFDIR)/wireguard")
 
 clean:

@@ -91,18 +91,34 @@ for quick in yes no; do
 	done
 done
 
-# The installed programs and pages are the ones of the source tree, byte for byte.
+# The installed programs and pages are the ones of the source tree, byte for byte, but for the
+# version (version.mk) in the man pages.
 dest="$TMP/contents"
 run make_in "$dest" install "${DIRS[@]}" WITH_WGQUICK=yes WITH_BASHCOMPLETION=yes WITH_SYSTEMDUNITS=yes
+VERSION="$(sed -n 's/^VERSION := //p' "$REPO_DIR/version.mk")"
+COMPAT_VERSION="$(sed -n 's/^COMPAT_VERSION := //p' "$REPO_DIR/version.mk")"
+# filled SOURCE BINDIR: SOURCE as install fills it in.
+filled() {
+	sed -e "s|@VERSION@|$VERSION|g" -e "s|@COMPAT_VERSION@|$COMPAT_VERSION|g" -e "s|@BINDIR@|$2|g" \
+		"$REPO_DIR/$1"
+}
 for pair in src/wg/wg:usr/bin/wg src/wg-quick/wg-quick:usr/bin/wg-quick man/wg.8:usr/share/man/man8/wg.8 \
+	man/wg-quick.8:usr/share/man/man8/wg-quick.8 \
 	completion/wg.bash-completion:usr/share/bash-completion/completions/wg \
-	src/wg-quick/wg-quick@.service:usr/lib/systemd/system/wg-quick@.service; do
-	if cmp -s "$REPO_DIR/${pair%%:*}" "$dest/${pair#*:}"; then
+	src/wg-quick/wg-quick@.service:usr/lib/systemd/system/wg-quick@.service \
+	src/wg-quick/wg-quick.target:usr/lib/systemd/system/wg-quick.target; do
+	if cmp -s <(filled "${pair%%:*}" /usr/bin) "$dest/${pair#*:}"; then
 		pass "installed ${pair#*:} is ${pair%%:*}"
 	else
 		fail "installed ${pair#*:} is ${pair%%:*}" "differs or missing"
 	fi
 done
+for page in wg.8 wg-quick.8; do
+	expect_eq "installed $page names version $VERSION" \
+		"$(grep -c "^\.TH .* \"$(sed -n 's/^PROJECT := //p' "$REPO_DIR/version.mk") $VERSION\" " \
+			"$dest/usr/share/man/man8/$page")" 1
+done
+expect_eq "no @...@ is left in the installed files" "$(grep -rlE '@[A-Z_]+@' "$dest" | sed "s|$dest/||")" ""
 
 # Uninstall leaves a configuration directory that holds configurations.
 touch "$dest/etc/wireguard/wg0.conf"
