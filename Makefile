@@ -140,7 +140,7 @@ use_systemdunits = $(call with,$(WITH_SYSTEMDUNITS),WITH_SYSTEMDUNITS,$(if \
 
 # SOURCE:DESTINATION:MODE of every file to install; SOURCE:DESTINATION:MODE:fill for a file whose
 # @VERSION@, @COMPAT_VERSION@ and @BINDIR@ are filled in on the way (the man pages name the
-# versions).
+# versions, the units the wg-quick they run).
 install_files = src/wg/wg:$(BINDIR)/wg:0755 man/wg.8:$(MANDIR)/man8/wg.8:0644:fill \
 	$(if $(filter yes,$(use_bashcompletion)),completion/wg.bash-completion:$(BASHCOMPDIR)/wg:0644) \
 	$(if $(filter yes,$(use_wgquick)),$(install_wgquick_files))
@@ -148,7 +148,7 @@ install_wgquick_files = src/wg-quick/wg-quick:$(BINDIR)/wg-quick:0755 \
 	man/wg-quick.8:$(MANDIR)/man8/wg-quick.8:0644:fill \
 	$(if $(filter yes,$(use_bashcompletion)),completion/wg-quick.bash-completion:$(BASHCOMPDIR)/wg-quick:0644) \
 	$(if $(filter yes,$(use_systemdunits)),$(foreach unit,wg-quick@.service wg-quick.target,\
-		src/wg-quick/$(unit):$(SYSTEMDUNITDIR)/$(unit):0644))
+		src/wg-quick/$(unit):$(SYSTEMDUNITDIR)/$(unit):0644:fill))
 install_field = $(word $(1),$(subst :, ,$(2)))
 FILLED := build/filled
 fill = sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@COMPAT_VERSION@|$(COMPAT_VERSION)|g' \
