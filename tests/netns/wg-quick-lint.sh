@@ -12,6 +12,10 @@ if command -v shellcheck >/dev/null; then
 else
 	skip "shellcheck" "shellcheck is not installed"
 fi
+# Parsed without extglob, as lintian's syntax check (bash -n) does: the script turns it on only
+# when it runs.
+run bash -n "$WG_QUICK"
+expect_eq "bash -n parses wg-quick" "$RC|$OUT$ERR" "0|"
 
 # The units as installed with BINDIR=/usr/bin (the wg that is already built is installed as is).
 if [[ ! -x $REPO_DIR/src/wg/wg ]]; then
