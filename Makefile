@@ -5,6 +5,13 @@
 #   make check SANITIZE=1     the same with wg built under ASan+UBSan
 #   make install              PREFIX, DESTDIR, WITH_WGQUICK, WITH_BASHCOMPLETION, WITH_SYSTEMDUNITS
 #   make bench | fuzz | demo | clean
+#
+# CPPFLAGS, CFLAGS, LDFLAGS and LDLIBS from the environment or the command line reach every
+# compile and link, after this file's own flags so that they can override them (distributions
+# pass theirs, e.g. dpkg-buildflags' hardening flags, this way). V=0 prints one short line per
+# step instead of each command; V=1, the default, prints the commands.
+
+include version.mk
 
 PKG_CONFIG ?= pkg-config
 PREFIX ?= /usr
@@ -26,7 +33,11 @@ WITH_SYSTEMDUNITS ?=
 FUZZ_SECONDS ?= 60
 
 CC ?= cc
+CPPFLAGS ?=
 CFLAGS ?= -O2 -g
+LDFLAGS ?=
+LDLIBS ?=
+V ?= 1
 # Bind every symbol at start-up: the lazy-binding trampoline saves vector registers, which may
 # still hold key bytes, onto the stack where no wipe reaches them.
 WG_LDFLAGS := -pthread -Wl,-z,relro,-z,now
@@ -36,15 +47,17 @@ WERROR ?=
 MNL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmnl 2>/dev/null)
 MNL_LIBS := $(or $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null),-lmnl)
 
-WG_CFLAGS := -std=c11 -pthread -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -MMD -MP \
-	-DRUNSTATEDIR='"$(RUNSTATEDIR)"' $(MNL_CFLAGS)
+WG_CPPFLAGS := -D_GNU_SOURCE -DRUNSTATEDIR='"$(RUNSTATEDIR)"' $(MNL_CFLAGS)
+WG_CFLAGS := -std=c11 -pthread -Wall -Wextra -Wshadow -Wformat=2 -MMD -MP
 ifneq ($(WERROR),)
 WG_CFLAGS += -Werror
 endif
+# Flags of the variant come after the user's CFLAGS: a sanitizer build stays one whatever they say.
+VARIANT_CFLAGS :=
 
 ifneq ($(SANITIZE),)
 VARIANT := asan
-WG_CFLAGS += -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+VARIANT_CFLAGS += -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 WG_LDFLAGS += -fsanitize=address,undefined
 WG_BIN := build/asan/wg
 else
@@ -61,23 +74,38 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
 .PHONY: all check unit install uninstall bench fuzz demo clean
 .DELETE_ON_ERROR:
 
+# $(call say,WHAT,FILE): with V=0, the recipe line it starts prints "  WHAT FILE" instead of itself.
+ifeq ($(V),0)
+say = @printf '  %-7s %s\n' '$(1)' '$(2)';
+else
+say =
+endif
+COMPILE = $(CC) $(WG_CPPFLAGS) $(CPPFLAGS) $(WG_CFLAGS) $(CFLAGS) $(VARIANT_CFLAGS)
+LINK = $(WG_LDFLAGS) $(LDFLAGS)
+
 all: $(WG_BIN)
+
+# Only wg.c prints the version; it is rebuilt when version.mk changes.
+$(BUILD)/obj/wg.o: WG_CPPFLAGS += -DPROJECT='"$(PROJECT)"' -DVERSION='"$(VERSION)"' \
+	-DCOMPAT_VERSION='"$(COMPAT_VERSION)"'
+$(BUILD)/obj/wg.o: version.mk
 
 $(BUILD)/obj/%.o: src/wg/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(WG_CFLAGS) -c -o $@ $<
+	$(call say,CC,$@)$(COMPILE) -c -o $@ $<
 
 $(BUILD)/libwg.a: $(LIB_OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(call say,AR,$@)$(AR) rcs $@ $^
 
 $(WG_BIN): $(BUILD)/obj/wg.o $(BUILD)/libwg.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(WG_LDFLAGS) $(LDFLAGS) -o $@ $^ $(MNL_LIBS)
+	$(call say,LD,$@)$(CC) $(CFLAGS) $(VARIANT_CFLAGS) $(LINK) -o $@ $^ $(MNL_LIBS) $(LDLIBS)
 
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/test.h $(BUILD)/libwg.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(WG_CFLAGS) $(WG_LDFLAGS) -Isrc/wg -Itests/unit -o $@ $< $(BUILD)/libwg.a $(MNL_LIBS)
+	$(call say,CCLD,$@)$(COMPILE) -Isrc/wg -Itests/unit $(LINK) -o $@ $< $(BUILD)/libwg.a \
+		$(MNL_LIBS) $(LDLIBS)
 
 unit: $(UNIT_BIN)
 
@@ -110,16 +138,28 @@ use_bashcompletion = $(call with,$(WITH_BASHCOMPLETION),WITH_BASHCOMPLETION,$(if
 use_systemdunits = $(call with,$(WITH_SYSTEMDUNITS),WITH_SYSTEMDUNITS,$(if \
 	$(wildcard $(SYSTEMDUNITDIR))$(call pkg_exists,systemd),yes,no))
 
-# SOURCE:DESTINATION:MODE of every file to install.
-install_files = src/wg/wg:$(BINDIR)/wg:0755 man/wg.8:$(MANDIR)/man8/wg.8:0644 \
+# SOURCE:DESTINATION:MODE of every file to install; SOURCE:DESTINATION:MODE:fill for a file whose
+# @VERSION@, @COMPAT_VERSION@ and @BINDIR@ are filled in on the way (the man pages name the
+# versions, the units the wg-quick they run).
+install_files = src/wg/wg:$(BINDIR)/wg:0755 man/wg.8:$(MANDIR)/man8/wg.8:0644:fill \
 	$(if $(filter yes,$(use_bashcompletion)),completion/wg.bash-completion:$(BASHCOMPDIR)/wg:0644) \
 	$(if $(filter yes,$(use_wgquick)),$(install_wgquick_files))
 install_wgquick_files = src/wg-quick/wg-quick:$(BINDIR)/wg-quick:0755 \
-	man/wg-quick.8:$(MANDIR)/man8/wg-quick.8:0644 \
+	man/wg-quick.8:$(MANDIR)/man8/wg-quick.8:0644:fill \
 	$(if $(filter yes,$(use_bashcompletion)),completion/wg-quick.bash-completion:$(BASHCOMPDIR)/wg-quick:0644) \
 	$(if $(filter yes,$(use_systemdunits)),$(foreach unit,wg-quick@.service wg-quick.target,\
-		src/wg-quick/$(unit):$(SYSTEMDUNITDIR)/$(unit):0644))
+		src/wg-quick/$(unit):$(SYSTEMDUNITDIR)/$(unit):0644:fill))
 install_field = $(word $(1),$(subst :, ,$(2)))
+FILLED := build/filled
+fill = sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@COMPAT_VERSION@|$(COMPAT_VERSION)|g' \
+	-e 's|@BINDIR@|$(BINDIR)|g'
+# $(call install_one,ENTRY): the commands installing one entry of install_files.
+install_src = $(if $(call install_field,4,$(1)),$(FILLED)/$(notdir $(call install_field,1,$(1))),$(call \
+	install_field,1,$(1)))
+install_fill = $(if $(call install_field,4,$(1)),$(fill) $(call install_field,1,$(1)) >$(call \
+	install_src,$(1)) && )
+install_one = $(call say,INSTALL,$(call install_field,2,$(1)))$(call install_fill,$(1))install -m $(call \
+	install_field,3,$(1)) $(call install_src,$(1)) "$(DESTDIR)$(call install_field,2,$(1))"
 define newline
 
 
@@ -127,15 +167,17 @@ endef
 
 install: all
 	$(eval install_list := $(strip $(install_files)))
-	install -d -m 0755 $(sort $(foreach f,$(install_list),"$(DESTDIR)$(dir $(call install_field,2,$(f)))"))
-	$(foreach f,$(install_list),install -m $(call install_field,3,$(f)) $(call install_field,1,$(f)) \
-		"$(DESTDIR)$(call install_field,2,$(f))"$(newline))
-	$(if $(filter yes,$(use_wgquick)),install -d -m 0700 "$(DESTDIR)$(SYSCONFDIR)/wireguard")
+	@mkdir -p $(FILLED)
+	$(if $(filter 0,$(V)),@)install -d -m 0755 $(sort $(foreach f,$(install_list),\
+		"$(DESTDIR)$(dir $(call install_field,2,$(f)))"))
+	$(foreach f,$(install_list),$(call install_one,$(f))$(newline))
+	$(if $(filter yes,$(use_wgquick)),$(call say,INSTALL,$(SYSCONFDIR)/wireguard)install -d -m 0700 \
+		"$(DESTDIR)$(SYSCONFDIR)/wireguard")
 
 uninstall:
 	$(eval install_list := $(strip $(install_files)))
-	rm -f $(foreach f,$(install_list),"$(DESTDIR)$(call install_field,2,$(f))")
-	$(if $(filter yes,$(use_wgquick)),[ ! -d "$(DESTDIR)$(SYSCONFDIR)/wireguard" ] || \
+	$(call say,RM,$(words $(install_list)) installed files)rm -f $(foreach f,$(install_list),"$(DESTDIR)$(call install_field,2,$(f))")
+	$(if $(filter yes,$(use_wgquick)),$(if $(filter 0,$(V)),@)[ ! -d "$(DESTDIR)$(SYSCONFDIR)/wireguard" ] || \
 		rmdir --ignore-fail-on-non-empty "$(DESTDIR)$(SYSCONFDIR)/wireguard")
 
 clean:

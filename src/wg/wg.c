@@ -3,7 +3,11 @@
 #include <string.h>
 
 #include "subcommands.h"
-#include "version.h"
+
+/* The Makefile passes these from version.mk. */
+#if !defined(PROJECT) || !defined(VERSION) || !defined(COMPAT_VERSION)
+#error "PROJECT, VERSION and COMPAT_VERSION come from version.mk: build with make"
+#endif
 
 const char *PROG_NAME;
 
@@ -38,7 +42,8 @@ int main(int argc, const char *argv[])
 
 	if (argc == 2 && (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--version") ||
 			  !strcmp(argv[1], "version"))) {
-		printf("wireguard-tools v%s - %s\n", WIREGUARD_TOOLS_VERSION, PROJECT_URL);
+		printf("wg (%s) %s, compatible with wireguard-tools v%s\n", PROJECT, VERSION,
+		       COMPAT_VERSION);
 		return 0;
 	}
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||

@@ -91,18 +91,39 @@ for quick in yes no; do
 	done
 done
 
-# The installed programs and pages are the ones of the source tree, byte for byte.
+# The installed programs and pages are the ones of the source tree, byte for byte, but for the
+# version (version.mk) in the man pages and the path of wg-quick in the units.
 dest="$TMP/contents"
 run make_in "$dest" install "${DIRS[@]}" WITH_WGQUICK=yes WITH_BASHCOMPLETION=yes WITH_SYSTEMDUNITS=yes
+VERSION="$(sed -n 's/^VERSION := //p' "$REPO_DIR/version.mk")"
+COMPAT_VERSION="$(sed -n 's/^COMPAT_VERSION := //p' "$REPO_DIR/version.mk")"
+# filled SOURCE BINDIR: SOURCE as install fills it in.
+filled() {
+	sed -e "s|@VERSION@|$VERSION|g" -e "s|@COMPAT_VERSION@|$COMPAT_VERSION|g" -e "s|@BINDIR@|$2|g" \
+		"$REPO_DIR/$1"
+}
 for pair in src/wg/wg:usr/bin/wg src/wg-quick/wg-quick:usr/bin/wg-quick man/wg.8:usr/share/man/man8/wg.8 \
+	man/wg-quick.8:usr/share/man/man8/wg-quick.8 \
 	completion/wg.bash-completion:usr/share/bash-completion/completions/wg \
-	src/wg-quick/wg-quick@.service:usr/lib/systemd/system/wg-quick@.service; do
-	if cmp -s "$REPO_DIR/${pair%%:*}" "$dest/${pair#*:}"; then
+	src/wg-quick/wg-quick@.service:usr/lib/systemd/system/wg-quick@.service \
+	src/wg-quick/wg-quick.target:usr/lib/systemd/system/wg-quick.target; do
+	if cmp -s <(filled "${pair%%:*}" /usr/bin) "$dest/${pair#*:}"; then
 		pass "installed ${pair#*:} is ${pair%%:*}"
 	else
 		fail "installed ${pair#*:} is ${pair%%:*}" "differs or missing"
 	fi
 done
+for page in wg.8 wg-quick.8; do
+	expect_eq "installed $page names version $VERSION" \
+		"$(grep -c "^\.TH .* \"$(sed -n 's/^PROJECT := //p' "$REPO_DIR/version.mk") $VERSION\" " \
+			"$dest/usr/share/man/man8/$page")" 1
+done
+expect_eq "no @...@ is left in the installed files" "$(grep -rlE '@[A-Z_]+@' "$dest" | sed "s|$dest/||")" ""
+expect_eq "the installed unit runs /usr/bin/wg-quick" \
+	"$(grep '^Exec' "$dest/usr/lib/systemd/system/wg-quick@.service")" \
+	"ExecStart=/usr/bin/wg-quick up %i
+ExecStop=/usr/bin/wg-quick down %i
+ExecReload=/usr/bin/wg-quick reload %i"
 
 # Uninstall leaves a configuration directory that holds configurations.
 touch "$dest/etc/wireguard/wg0.conf"
@@ -137,6 +158,15 @@ d 755 opt/wg/share/man
 d 755 opt/wg/share/man/man8
 f 644 opt/wg/share/man/man8/wg-quick.8
 f 644 opt/wg/share/man/man8/wg.8"
+expect_eq "PREFIX=/opt/wg: the unit runs /opt/wg/bin/wg-quick" \
+	"$(grep -c '^Exec[A-Za-z]*=/opt/wg/bin/wg-quick ' "$dest/opt/wg/lib/systemd/system/wg-quick@.service")" 3
+dest="$TMP/local"
+run make_in "$dest" install PREFIX=/usr/local "${DIRS[@]}" WITH_WGQUICK=yes WITH_SYSTEMDUNITS=yes
+expect_eq "PREFIX=/usr/local: the unit runs /usr/local/bin/wg-quick" "$RC
+$(grep '^Exec' "$dest/usr/lib/systemd/system/wg-quick@.service")" "0
+ExecStart=/usr/local/bin/wg-quick up %i
+ExecStop=/usr/local/bin/wg-quick down %i
+ExecReload=/usr/local/bin/wg-quick reload %i"
 dest="$TMP/dirs"
 run make_in "$dest" install BINDIR=/b MANDIR=/m WITH_WGQUICK=yes WITH_BASHCOMPLETION=no WITH_SYSTEMDUNITS=no
 expect_eq "BINDIR=/b MANDIR=/m" "$RC $(file_listing "$dest" | tr '\n' ' ')" \

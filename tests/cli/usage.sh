@@ -11,9 +11,15 @@ done
 for sub in show showconf set setconf addconf syncconf genkey genpsk pubkey; do
 	[[ $OUT == *"  $sub: "* ]] && pass "help lists $sub" || fail "help lists $sub" "missing"
 done
+# One line: our name and version, then the original's release whose behaviour wg matches, all
+# from version.mk. (Deliberately not the original's "wireguard-tools v..." line: bug reports
+# must reach this project.)
+version_of() { sed -n "s/^$1 := //p" "$REPO_DIR/version.mk"; }
+VERSION_LINE="wg ($(version_of PROJECT)) $(version_of VERSION), compatible with wireguard-tools v$(version_of COMPAT_VERSION)"
+[[ $VERSION_LINE =~ ^wg\ \([a-z]+\)\ [0-9]+\.[0-9]+\.[0-9]+,\ compatible\ with\ wireguard-tools\ v[0-9.]+$ ]] &&
+	pass "version.mk gives a name and two versions" || fail "version.mk gives a name and two versions" "$VERSION_LINE"
 for word in --version -v version; do
-	run "$WG" "$word"
-	[[ $RC == 0 && $OUT =~ ^wireguard-tools\ v[0-9.]+\ -\  ]] && pass "$word" || fail "$word" "got: $OUT"
+	expect_run "$word" 0 "$VERSION_LINE" "" "$WG" "$word"
 done
 
 run "$WG" frobnicate
