@@ -139,6 +139,22 @@ PublicKey = $PD
 AllowedIPs = 10.60.0.4/32
 "
 
+KEY2="$(netns_genkey)" PSK2="$(netns_genpsk)"
+printf '%s\n' "$KEY2" >"$NETNS_TMP/key2"
+printf '%s\n' "$PSK2" >"$NETNS_TMP/psk2"
+keys_and_marks() {
+	wgns set wgs private-key "$NETNS_TMP/key2" fwmark 0x42 \
+		peer "$PA" preshared-key "$NETNS_TMP/psk2" peer "$PB" preshared-key "$NETNS_TMP/psk"
+	# a name server set at run time (the stub keeps the record resolvconf -l lists)
+	ip netns exec "$NS" "$WQ_BIN/resolvconf" -a wgs -m 0 -x <<<"nameserver 10.0.0.99"
+}
+saved "keys, fwmark and DNS" "$BASE" keys_and_marks "$(base | sed \
+	-e "s|^PrivateKey = .*|PrivateKey = $KEY2|" \
+	-e "s|^presharedkey = .*|presharedkey = $PSK2|" \
+	-e '/^Table = off/a FwMark = 0x42\nDNS = 10.0.0.99' \
+	-e "/^AllowedIPs = 10.60.0.3\\/32, fd00:60::3\\/128/a PresharedKey = $PSK")"$'\n'
+ip netns exec "$NS" "$WQ_BIN/resolvconf" -d wgs
+
 CRLF="$(base | sed 's/$/\r/')"$'\n'
 crlf_changes() {
 	wgns set wgs peer "$PA" endpoint 203.0.113.7:7 peer "$PD" persistent-keepalive 15
