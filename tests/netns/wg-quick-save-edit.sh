@@ -5,8 +5,8 @@
 # are checked line by line: untouched lines stay byte for byte, a changed value changes on its
 # line, a removed peer takes its comment block along, an added one is appended; the saved file
 # stripped is what the interface runs. Then the failures: a symbolic link (the target is
-# replaced, the link stays), a read-only directory, a full disk and a file with a syntax error
-# leave the file as it was and say so.
+# replaced, the link stays), the owner and group kept, a read-only directory, a full disk and a
+# file with a syntax error leave the file as it was and say so.
 
 . "$(dirname "$0")/../lib/test.sh"
 . "$TESTS_DIR/lib/netns.sh"
@@ -179,6 +179,23 @@ check "a symbolic link: its target got the new peer" grep -qF "$PC" "$NETNS_TMP/
 expect_eq "a symbolic link: no temporary file" "$(ls -A "$NETNS_TMP/real")" "wgs.conf"
 rm "$WQ_CONF/wgs.conf"
 mv "$NETNS_TMP/real/wgs.conf" "$WQ_CONF/wgs.conf"
+
+# the owner and group stay (the temporary file gets them before it is renamed)
+OWNED="$(cat "$WQ_CONF/wgs.conf")"
+for owner in 0:65534 65534:65534; do
+	chown "$owner" "$WQ_CONF/wgs.conf"
+	wgns set wgs peer "$PA" persistent-keepalive 9
+	wq "$NS" save "$WQ_CONF/wgs.conf"
+	expect_eq "owned by $owner: save keeps the owner, the group and mode 0600" \
+		"$RC|$(stat -c '%u:%g %a' "$WQ_CONF/wgs.conf")|$(grep -c '^PersistentKeepalive = 9$' \
+			"$WQ_CONF/wgs.conf")" "0|$owner 600|1"
+	wgns set wgs peer "$PA" persistent-keepalive 0
+	wq "$NS" save "$WQ_CONF/wgs.conf"
+	expect_eq "owned by $owner: a keepalive gone again takes its line along" \
+		"$RC|$(stat -c '%u:%g' "$WQ_CONF/wgs.conf")|$(cat "$WQ_CONF/wgs.conf")" "0|$owner|$OWNED"
+done
+chown 0:0 "$WQ_CONF/wgs.conf"
+
 wgns set wgs peer "$PC" remove
 SAVED="$(cat "$WQ_CONF/wgs.conf")"
 
