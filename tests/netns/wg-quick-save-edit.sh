@@ -1,12 +1,14 @@
 #!/bin/bash
 # tests/netns/wg-quick-save-edit.sh: `wg-quick save' edits the file instead of rewriting it.
-# Commented, oddly formatted files (mixed-case keys, tabs, odd spacing, CRLF, split AllowedIPs,
-# trailing comments, comments between sections) go through run-time changes of every kind and
-# are checked line by line: untouched lines stay byte for byte, a changed value changes on its
-# line, a removed peer takes its comment block along, an added one is appended; the saved file
-# stripped is what the interface runs. Then the failures: a symbolic link (the target is
-# replaced, the link stays), the owner and group kept, a read-only directory, a full disk and a
-# file with a syntax error leave the file as it was and say so.
+# A corpus of commented, oddly formatted files (mixed-case keys, tabs, odd spacing, blanks inside
+# keys and headers, CRLF, no newline at the end, split AllowedIPs and Address lines, trailing
+# comments, comments between sections, two [Interface] headers, values spelt otherwise than wg
+# prints them) goes through run-time changes of every kind, each file checked line by line:
+# untouched lines stay byte for byte, a changed value changes on its line, a removed peer takes
+# its comment block along, an added one is appended; the saved file stripped is what the
+# interface runs, and an unchanged one is not written at all. Then the failures: a symbolic link
+# (the target is replaced, the link stays), the owner kept, a read-only directory, a full disk,
+# a file with a syntax error and one with a peer twice leave the file as it was and say so.
 
 . "$(dirname "$0")/../lib/test.sh"
 . "$TESTS_DIR/lib/netns.sh"
@@ -52,23 +54,31 @@ EOF
 
 wgns() { wq_wg "$NS" "$@"; }
 
-# saved NAME FILE_TEXT CHANGES EXPECTED: FILE_TEXT comes up, CHANGES (a function) changes the
-# running interface, save edits the file into EXPECTED exactly, whose stripped form is what runs.
+# saved NAME FILE_TEXT CHANGES EXPECTED [DIFFERENCE]: FILE_TEXT comes up, CHANGES (a function)
+# changes the running interface, save edits the file into EXPECTED exactly, whose stripped form
+# is what runs (or differs from it by DIFFERENCE, as wg syncconf --dry-run prints it); a file
+# that is to stay as it was is not written at all.
 saved() {
-	local name="$1" text="$2" changes="$3" want="$4" conf
+	local name="$1" text="$2" changes="$3" want="$4" difference="${5:-}" conf stamp
 	conf="$WQ_CONF/wgs.conf"
 	printf '%s' "$text" >"$conf"
 	chmod 0600 "$conf"
 	wq "$NS" up "$conf"
 	expect_eq "$name: up" "$RC" 0
 	"$changes"
+	touch -d '2001-02-03 04:05:06' "$conf"
+	stamp="$(stat -c '%i %Y' "$conf")"
 	wq "$NS" save "$conf"
 	expect_eq "$name: save succeeds" "$RC|$(wq_log)" "0|[#] wg showconf wgs"
 	expect_eq "$name: the file, line by line" "$(cat -A "$conf")" "$(printf '%s' "$want" | cat -A)"
+	if [[ $want == "$text" ]]; then
+		expect_eq "$name: not written (inode and mtime)" "$(stat -c '%i %Y' "$conf")" "$stamp"
+	fi
 	wq "$NS" strip "$conf"
 	printf '%s\n' "$OUT" >"$NETNS_TMP/stripped"
 	run wgns syncconf --dry-run wgs "$NETNS_TMP/stripped"
-	expect_eq "$name: stripped, it is what the interface runs" "$RC|$OUT" "0|"
+	expect_eq "$name: stripped, it is what the interface runs" "$RC|$OUT" \
+		"$((${#difference} ? 2 : 0))|$difference"
 	expect_eq "$name: mode 0600, no temporary file" "$(stat -c %a "$conf")|$(ls -A "$WQ_CONF")" \
 		"600|wgs.conf"
 	wq "$NS" down "$conf"
@@ -163,6 +173,85 @@ saved "a CRLF file stays CRLF" "$CRLF" crlf_changes "$(base | sed \
 	-e 's/192.0.2.1:51820 /203.0.113.7:7 /' \
 	-e "/^AllowedIPs = 10.60.0.4\\/32/a PersistentKeepalive = 15" | sed 's/$/\r/')"$'\n'
 
+# ---- a file with everything odd that wg(8) and wg-quick still read ----
+odd() {
+	cat <<EOF
+# odd.conf: odd but valid
+[interface]
+privatekey	=	$KEY
+Address = 10.62.0.1/24   # the office
+Address = FD00:62::1/64  # v6
+dns = 10.62.0.53,corp.example
+Mtu = 1400
+Table = off
+
+ [ Peer ]
+Public Key = $PA
+Allowed IPs = 10.62.1.1/24, FD00:62:1::1/64	# host bits: it runs as 10.62.1.0/24
+Persistent Keepalive = off
+endpoint = [FD00::0001]:51820
+
+# dee, no endpoint yet, its key last
+[Peer]
+AllowedIPs = 10.62.4.0/24
+PublicKey = $PD
+
+[Peer]
+PublicKey = $PB
+AllowedIPs = 10.62.2.0/24
+PersistentKeepalive = 025
+
+ [ interface ]   # a second header: wg(8) reads one [Interface], wg-quick none
+FwMark = 0x10
+ListenPort = +51830
+EOF
+	printf '# the end, with no newline'
+}
+ODD="$(odd)"
+saved "other spellings of the running values" "$ODD" nothing "$ODD"
+
+odd_changes() {
+	wgns set wgs listen-port 51831 fwmark 32 private-key "$NETNS_TMP/key2" \
+		peer "$PA" allowed-ips 10.62.9.0/24 persistent-keepalive 30 preshared-key "$NETNS_TMP/psk" \
+		peer "$PD" endpoint 192.0.2.44:4444 \
+		peer "$PB" remove \
+		peer "$PC" allowed-ips 10.62.7.0/24
+	ip -n "$NS" address add 10.62.5.1/24 dev wgs
+	ip -n "$NS" address delete fd00:62::1/64 dev wgs
+	printf 'nameserver 10.62.0.54\nsearch corp.example\n' >"$STUB_RESOLVCONF_DIR/records/wgs"
+	ip -n "$NS" link set mtu 1380 dev wgs
+}
+saved "every kind of change in the odd file" "$ODD" odd_changes "# odd.conf: odd but valid
+[interface]
+privatekey	=	$KEY2
+Address = 10.62.0.1/24, 10.62.5.1/24   # the office
+dns = corp.example, 10.62.0.54
+Mtu = 1380
+Table = off
+
+ [ Peer ]
+Public Key = $PA
+Allowed IPs = 10.62.9.0/24	# host bits: it runs as 10.62.1.0/24
+Persistent Keepalive = 30
+endpoint = [FD00::0001]:51820
+PresharedKey = $PSK
+
+# dee, no endpoint yet, its key last
+[Peer]
+AllowedIPs = 10.62.4.0/24
+PublicKey = $PD
+Endpoint = 192.0.2.44:4444
+
+ [ interface ]   # a second header: wg(8) reads one [Interface], wg-quick none
+FwMark = 0x20
+ListenPort = 51831
+# the end, with no newline
+
+[Peer]
+PublicKey = $PC
+AllowedIPs = 10.62.7.0/24
+"
+
 # ---- failures leave the file as it was ----
 wq_conf wgs "$BASE" >/dev/null
 wq "$NS" up "$WQ_CONF/wgs.conf"
@@ -228,6 +317,20 @@ wq "$NS" save "$WQ_CONF/wgs.conf"
 expect_eq "a syntax error: save fails" "$RC" 1
 check "a syntax error: the file and line are named" grep -q "wgs.conf:$LINE: " <<<"$ERR"
 expect_eq "a syntax error: the file is as it was" "$(cat "$WQ_CONF/wgs.conf")" "$BROKEN"
+
+# a peer with two sections: which one to edit cannot be told
+printf '%s\n\n[Peer]\nPublicKey = %s\nAllowedIPs = 10.60.9.0/24\n' "$SAVED" "$PD" \
+	>"$WQ_CONF/wgs.conf"
+TWICE="$(cat "$WQ_CONF/wgs.conf")"
+LINE="$(grep -n "^\[Peer\]" "$WQ_CONF/wgs.conf" | tail -n 1 | cut -d: -f1)"
+FIRST="$(grep -n -B 1 "^PublicKey = $PD" "$WQ_CONF/wgs.conf" | head -n 1 | cut -d- -f1)"
+wgns set wgs peer "$PA" persistent-keepalive 9
+wq "$NS" save "$WQ_CONF/wgs.conf"
+expect_eq "a peer twice: save fails, naming both sections" "$RC|$(tail -n 1 <<<"$ERR")" \
+	"1|wg-quick: $WQ_CONF/wgs.conf:$LINE: the peer \`$PD' has a section at line $FIRST already:\
+ save edits one section per peer; \`$WQ_CONF/wgs.conf' was not saved"
+expect_eq "a peer twice: the file is as it was" "$(cat "$WQ_CONF/wgs.conf")" "$TWICE"
+
 printf '%s\n' "$SAVED" >"$WQ_CONF/wgs.conf"
 wq "$NS" down "$WQ_CONF/wgs.conf"
 check "down" test "$RC" = 0

@@ -51,7 +51,7 @@ expect_eq "the saved file: the running state, edited into the file" "$(cat "$CON
 "# this comment stays
 [Interface]
 PrivateKey = $PRIVATE
-Address = 10.10.11.10/24, 10.10.12.1/24, fd00::1/64
+Address = 10.10.11.10/24, fd00::1/64, 10.10.12.1/24
 DNS = 10.0.0.53, example.com
 MTU = 1380
 $KEPT
