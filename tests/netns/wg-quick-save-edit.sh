@@ -6,9 +6,10 @@
 # prints them) goes through run-time changes of every kind, each file checked line by line:
 # untouched lines stay byte for byte, a changed value changes on its line, a removed peer takes
 # its comment block along, an added one is appended; the saved file stripped is what the
-# interface runs, and an unchanged one is not written at all. Then the failures: a symbolic link
-# (the target is replaced, the link stays), the owner kept, a read-only directory, a full disk,
-# a file with a syntax error and one with a peer twice leave the file as it was and say so.
+# interface runs, and an unchanged one is not written at all. Endpoints given as host names are
+# not resolved again. Then the failures: a symbolic link (the target is replaced, the link
+# stays), the owner kept, a read-only directory, a full disk, a file with a syntax error and one
+# with a peer twice leave the file as it was and say so.
 
 . "$(dirname "$0")/../lib/test.sh"
 . "$TESTS_DIR/lib/netns.sh"
@@ -251,6 +252,42 @@ ListenPort = 51831
 PublicKey = $PC
 AllowedIPs = 10.62.7.0/24
 "
+
+# ---- endpoints given as host names: never resolved by save ----
+# A private /etc/hosts (this test runs in a mount namespace of its own) says where they are.
+hostname_file() {
+	printf '[Interface]\nPrivateKey = %s\nListenPort = 51820\nTable = off\n\n' "$KEY"
+	printf '[Peer]\nPublicKey = %s\n' "$PA"
+	printf 'Endpoint = peer.test:51820   # the hub, by name\n'
+}
+HOSTS="$NETNS_TMP/hosts"
+printf '127.0.0.1 localhost\n192.0.2.50 peer.test\n' >"$HOSTS"
+if [[ -f /etc/hosts ]] && mount --bind "$HOSTS" /etc/hosts && wq "$NS" up "$(wq_conf wgs "$(hostname_file)")" &&
+	[[ $RC == 0 && $(wgns show wgs endpoints) == *192.0.2.50:51820 ]]; then
+	wq "$NS" down "$WQ_CONF/wgs.conf"
+	HOSTNAME_FILE="$(hostname_file)"$'\n'
+	moved() { printf '127.0.0.1 localhost\n192.0.2.60 peer.test\n' >"$HOSTS"; }
+	saved "a host name that moved in DNS stays" "$HOSTNAME_FILE" moved "$HOSTNAME_FILE" \
+		"~ peer $PA  endpoint 192.0.2.50:51820 -> 192.0.2.60:51820"
+	printf '127.0.0.1 localhost\n192.0.2.50 peer.test\n' >"$HOSTS"
+	wq "$NS" up "$(wq_conf wgs "${HOSTNAME_FILE%$'\n'}")"
+	printf '127.0.0.1 localhost\n' >"$HOSTS"
+	# resolving would now retry for ever
+	run timeout 20 ip netns exec "$NS" env WG_ENDPOINT_RESOLUTION_RETRIES=infinity \
+		"$WQ_BIN/wg-quick" save "$WQ_CONF/wgs.conf"
+	expect_eq "a host name that no longer resolves: save neither waits nor fails" \
+		"$RC|$(cat "$WQ_CONF/wgs.conf")" "0|${HOSTNAME_FILE%$'\n'}"
+	wgns set wgs peer "$PA" endpoint 192.0.2.50:4444
+	wq "$NS" save "$WQ_CONF/wgs.conf"
+	expect_eq "a host name whose port changed gives way to the running endpoint" \
+		"$RC|$(tail -n 1 "$WQ_CONF/wgs.conf")" "0|Endpoint = 192.0.2.50:4444   # the hub, by name"
+	wq "$NS" down "$WQ_CONF/wgs.conf"
+	umount /etc/hosts
+else
+	skip "host name endpoints" "no private /etc/hosts that wg resolves names from here"
+	ip -n "$NS" link delete wgs 2>/dev/null
+	umount /etc/hosts 2>/dev/null
+fi
 
 # ---- failures leave the file as it was ----
 wq_conf wgs "$BASE" >/dev/null
