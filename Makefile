@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Makefile: build wg, run every test layer, install, benchmark and fuzz.
 #
 #   make                      build src/wg/wg

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* argv.c: `wg set' arguments into a change request, with the value parsers of values.c. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* argv.h: the words after `wg set INTERFACE' into a change request for the device model. */
 #ifndef ARGV_H
 #define ARGV_H

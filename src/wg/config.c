@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* config.c: configuration text into a device model; every error names file, line and text. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* config.h: configuration text ([Interface], [Peer]) into a device model, line by line. */
 #ifndef CONFIG_H
 #define CONFIG_H

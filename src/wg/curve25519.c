@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* curve25519.c: X25519 (RFC 7748) in constant time: a ladder for any point, a comb for the base. */
 /*
  * Field elements modulo p = 2^255 - 19 are five unsigned 64-bit limbs of 51 bits each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* curve25519.h: X25519 (RFC 7748) in constant time, and key generation helpers. */
 #ifndef CURVE25519_H
 #define CURVE25519_H

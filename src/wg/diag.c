@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* diag.c: formatting errors and warnings, and quoting the text they are about. */
 #include <ctype.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* diag.h: how every module reports an error (one line naming the input) and a warning. */
 #ifndef DIAG_H
 #define DIAG_H

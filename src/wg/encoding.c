@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* encoding.c: base64 and hex text forms of 32-byte keys, constant time on the key bytes. */
 /*
  * Keys are secrets, so no branch and no memory index here depends on a key byte or on a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* encoding.h: base64 and hex text forms of 32-byte keys, constant time on the key bytes. */
 #ifndef ENCODING_H
 #define ENCODING_H

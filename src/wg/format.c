@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * format.c: numbers, IP addresses and endpoints as text, exactly as printf, inet_ntop and
  * getnameinfo write them, and numbers and addresses back from text.

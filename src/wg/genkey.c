@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* genkey.c: `wg genkey' and `wg genpsk' print new random keys, `wg pubkey' a public key. */
 #include <errno.h>
 #include <fcntl.h>

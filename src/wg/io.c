@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* io.c: reading a descriptor in full, with interrupted calls retried. */
 #include <errno.h>
 #include <unistd.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* io.h: reading a descriptor in full, with interrupted calls retried. */
 #ifndef IO_H
 #define IO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* ipc-netlink.c: the kernel backend: WireGuard's generic netlink, and rtnetlink, through libmnl. */
 #include <errno.h>
 #include <limits.h>

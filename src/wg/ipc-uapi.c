@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* ipc-uapi.c: the userspace backend: UAPI text over RUNSTATEDIR/wireguard/NAME.sock. */
 #include <arpa/inet.h>
 #include <dirent.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* ipc.c: picks the backend for an interface; lists interfaces from every backend. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* ipc.h: the backend interface: list interfaces, read a device, change a device. */
 #ifndef IPC_H
 #define IPC_H

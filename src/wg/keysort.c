@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* keysort.c: a device's peers in public-key order: a radix sort on the first eight key bytes. */
 #include <endian.h>
 #include <errno.h>

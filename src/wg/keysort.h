@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* keysort.h: a device's peers in public-key order, for matching two devices' peers. */
 #ifndef KEYSORT_H
 #define KEYSORT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* model.c: allocating, copying and comparing devices, peers and allowed IPs. */
 #include <arpa/inet.h>
 #include <endian.h>

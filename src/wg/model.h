@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* model.h: the one in-memory picture of a WireGuard device, its peers and their allowed IPs. */
 #ifndef MODEL_H
 #define MODEL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* netlink.h: WireGuard's netlink messages built and read in memory, apart from any socket. */
 #ifndef NETLINK_H
 #define NETLINK_H

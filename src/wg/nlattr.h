@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* nlattr.h: netlink attributes read inline, with libmnl's checks, and walked strictly. */
 #ifndef NLATTR_H
 #define NLATTR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* preview.c: the difference syncconf would send, printed instead of sent (`--dry-run'). */
 #include <string.h>
 

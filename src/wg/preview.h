@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* preview.h: `wg syncconf --dry-run': the difference syncconf would send, as lines or JSON. */
 #ifndef PREVIEW_H
 #define PREVIEW_H

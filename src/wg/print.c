@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* print.c: one walk over a device, a table of printers for pretty, dump, fields, conf, JSON. */
 #include <arpa/inet.h>
 #include <inttypes.h>

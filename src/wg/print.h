@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* print.h: every view of a device (pretty, dump, single fields, showconf, JSON) from one walk. */
 #ifndef PRINT_H
 #define PRINT_H

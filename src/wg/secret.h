@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* secret.h: wiping secrets (keys, key text, buffers that held them) so no copy outlives its use. */
 #ifndef SECRET_H
 #define SECRET_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* set.c: `wg set': change some settings of an interface and its peers, leave the rest. */
 #include <stdio.h>
 #include <string.h>

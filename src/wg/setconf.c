@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* setconf.c: `wg setconf', `addconf' and `syncconf': apply a configuration file. */
 #include <pthread.h>
 #include <stdio.h>

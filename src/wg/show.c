@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* show.c: `wg show': the state of one interface, of all of them, or just their names. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* showconf.c: `wg showconf': an interface's current settings as a configuration file. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* subcommands.h: the entry point of every `wg' subcommand, one source file each. */
 #ifndef SUBCOMMANDS_H
 #define SUBCOMMANDS_H

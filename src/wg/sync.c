@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* sync.c: the difference between a running device and a configuration, and its request. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* sync.h: the difference between a running device and a configuration: what syncconf sends. */
 #ifndef SYNC_H
 #define SYNC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* uapi.h: the UAPI text protocol without its socket: request formatting and reply parsing. */
 #ifndef UAPI_H
 #define UAPI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* values.c: parsers for keys, ports, fwmarks, keepalives, endpoints, allowed IPs and key files. */
 #include <arpa/inet.h>
 #include <ctype.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* values.h: one parser per kind of value, shared by the configuration file, `wg set' and UAPI. */
 #ifndef VALUES_H
 #define VALUES_H

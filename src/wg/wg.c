@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* wg.c: the command table, the top-level usage text and --version. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* wireguard-uapi.h: the kernel's generic-netlink contract, plus what older system headers lack. */
 #ifndef WIREGUARD_UAPI_H
 #define WIREGUARD_UAPI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* curve25519.c (bench): cycles per X25519 scalar multiplication, ours against libsodium's. */
 /*
  * Cycles come from __rdtsc(), which on current x86 CPUs counts at a constant reference rate,

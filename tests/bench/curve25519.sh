@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # curve25519.sh: builds tests/bench/curve25519.c against libsodium and prints cycles per X25519.
 #
 #   tests/bench/curve25519.sh [ITERATIONS]    (default 500 multiplications per round)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* gen-config.c (bench): writes a configuration with N peers, the same every time. */
 /*
  *   gen-config PEERS [changed]

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/bench/instructions.sh: instructions executed by our wg and by the original for each
 # benchmark operation, counted by valgrind's callgrind against wireguard-go: unlike times, the
 # counts repeat exactly from run to run, so they show what a change to the code did.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/bench/kernel-guest.sh: inside the test VM (tests/vm/run-guest), the benchmark's
 # operations on the kernel module for our wg and the original; prints RESULT lines
 # (tests/bench/lib.sh). tests/bench/run boots the VM with it once for every size.

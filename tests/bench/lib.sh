@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/bench/lib.sh: the operations the benchmark times, shared by the wireguard-go run on the
 # host (tests/bench/wireguard-go.sh) and the kernel run in the VM (tests/bench/kernel-guest.sh).
 # shellcheck shell=bash

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* measure.c (bench): runs a command and prints its wall time, CPU time and peak RSS. */
 /*
  *   measure [-o FILE] [-i FILE] [-n] [-c] [-t S] [-N NETNS] CMD [ARG...]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* replacements.c (bench): each hand-written replacement of a library call against that call. */
 /*
  *   replacements [PEERS]      (default 20000)

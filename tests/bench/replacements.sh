@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/bench/replacements.sh: times each hand-written replacement of a library call against
 # that call (tests/bench/replacements.c), on the host and, with --vm, in the test VM too.
 #

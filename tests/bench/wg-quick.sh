@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/bench/wg-quick.sh: `wg-quick up' and `down', ours against the original, on the data plane
 # at hand: wireguard-go in network namespaces on the host, the kernel module inside the test VM
 # (tests/vm/run-guest). Prints WGQUICK result lines for tests/bench/report. Called by

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/bench/wireguard-go.sh: the benchmark's operations on wireguard-go (host, in namespaces),
 # for our wg and the original; prints RESULT lines (tests/bench/lib.sh). Called by tests/bench/run.
 #

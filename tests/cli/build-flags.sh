@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # build-flags.sh: CPPFLAGS, CFLAGS, LDFLAGS and LDLIBS reach every compile and link of wg and of
 # the unit tests, in both variants; dpkg-buildflags' -D_FORTIFY_SOURCE=2 gives a fortified wg;
 # V=0 prints one short line per step, V=1 the commands.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # completion.sh: the bash completions of wg and wg-quick offer the right words for typical
 # command lines, with `wg' stubbed so that interfaces and peers are known in advance.
 source "$(dirname "$0")/../lib/test.sh"

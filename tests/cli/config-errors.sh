@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # config-errors.sh: setconf/addconf/syncconf reject bad files with one line naming file, line and text.
 source "$(dirname "$0")/../lib/test.sh"
 T="$(mktemp -d)"

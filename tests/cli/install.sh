@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # install.sh: `make install' into a temporary DESTDIR puts exactly the expected files there, with
 # their modes, for every WITH_* choice; `make uninstall' takes every one of them away again.
 source "$(dirname "$0")/../lib/test.sh"

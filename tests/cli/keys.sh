@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # keys.sh: `wg genkey', `wg genpsk', `wg pubkey': outputs, errors, warnings, as the original does.
 source "$(dirname "$0")/../lib/test.sh"
 T="$(mktemp -d)"

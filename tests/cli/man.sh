@@ -1,10 +1,12 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # man.sh: the manual pages pass groff and mandoc cleanly and document every command, field, key
-# and environment variable the programs themselves know about.
+# and environment variable the programs themselves know about. WG_MAN and QUICK_MAN name other
+# pages than man/ (debian/tests/man-pages checks the installed ones).
 source "$(dirname "$0")/../lib/test.sh"
 
-WG_MAN="$REPO_DIR/man/wg.8"
-QUICK_MAN="$REPO_DIR/man/wg-quick.8"
+WG_MAN="${WG_MAN:-$REPO_DIR/man/wg.8}"
+QUICK_MAN="${QUICK_MAN:-$REPO_DIR/man/wg-quick.8}"
 
 # roff NAME: how a word is written in the page source (a hyphen is the \- glyph).
 roff() {

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # set-args.sh: `wg set' argument errors name the argument and change nothing.
 source "$(dirname "$0")/../lib/test.sh"
 T="$(mktemp -d)"

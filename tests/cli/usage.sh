@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # usage.sh: the command table, help, version, and every subcommand's usage line and exit status.
 source "$(dirname "$0")/../lib/test.sh"
 

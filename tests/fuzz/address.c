@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* address.c: fuzz target: address_from_text against the C library's inet_pton. */
 /*
  * The input (up to its first NUL) is read as an IPv4 and as an IPv6 address. The parser under

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* config.c: fuzz target: configuration text; whatever parses must print and read back alike. */
 #include <ctype.h>
 #include <stdlib.h>

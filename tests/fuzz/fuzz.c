@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* fuzz.c: helpers shared by the fuzz targets, and a resolver that never leaves the machine. */
 #include <errno.h>
 #include <netdb.h>

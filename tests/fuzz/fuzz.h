@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* fuzz.h: what every fuzz target shares: checks on messages and output, and a device workout. */
 #ifndef FUZZ_H
 #define FUZZ_H

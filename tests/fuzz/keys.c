@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* keys.c: fuzz target: key text, checked against a plain reference decoder and by round trips. */
 /*
  * The input is tried as base64 and as hex text (up to its first NUL), and its first 32 bytes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* netlink.c: fuzz target: kernel replies; the first byte modulo 3 picks device, link or policy. */
 #include <stdlib.h>
 #include <string.h>

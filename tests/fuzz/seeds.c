@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* seeds.c: writes the netlink seed corpus: kernel-style dumps, errors, link and policy dumps. */
 /*
  * Usage: seeds DIR. Each file is one fuzz input for the netlink target: a selector byte (0

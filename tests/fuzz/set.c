@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* set.c: fuzz target: `wg set' arguments, with a key file whose contents come from the input. */
 /*
  * Input: NUL-separated segments. The first is the key file's contents, the rest are the words

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* uapi.c: fuzz target: a daemon's reply to set=1 (first byte `s') or else to get=1. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/hardening/fuzz.sh: builds the libFuzzer targets of tests/fuzz, replays their seeds and
 # regression inputs, then fuzzes each for HARDENING_FUZZ_SECONDS (60 unless set; 0 only
 # replays). Any crash, leak, sanitizer report or failed check fails its target.

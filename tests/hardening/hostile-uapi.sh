@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/hardening/hostile-uapi.sh: `wg' itself against userspace daemons that answer badly (cut
 # short, oversized, out of order, garbage, escape sequences, a NUL, silence, a full backlog):
 # every subcommand either prints exactly what a good reply says or fails with one clean line,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/hardening/hostile.sh: the hostile-input corpus of tests/hostile against a real wireguard-go
 # interface: each malformed configuration file or command line fails with exactly its message
 # and exit status and leaves the interface exactly as it was; each odd but valid file gives

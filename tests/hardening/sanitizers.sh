@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/hardening/sanitizers.sh: the cli layer and the netns backend tests again, with wg (and the
 # UAPI test driver) built under ASan and UBSan; any sanitizer report is a failure.
 # shellcheck source=tests/lib/test.sh

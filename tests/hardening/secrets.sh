@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/hardening/secrets.sh: private and preshared keys stay secret: they are in the argv of no
 # process while wg works, wg starts no process and writes no file, and no copy of a key is
 # left in wg's memory when it exits (keys it prints are only in what it printed).

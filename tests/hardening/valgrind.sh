@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/hardening/valgrind.sh: cli and backend (UAPI) tests again with every wg run, and the UAPI
 # test driver, under valgrind memcheck: no memory error and no definite leak.
 # shellcheck source=tests/lib/test.sh

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/hardening/wg-quick-faults.sh: a failure injected at each step of wg-quick up, before or
 # after the step ran, leaves the namespace exactly as it was and fails; after a failure at
 # each step of down, wg-quick can still get back to a clean namespace; a save killed at each

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/hardening/wg-quick-secrets.sh: wg-quick keeps private and preshared keys secret: no key
 # is in the arguments or the environment of any program it starts (wg, ip, nft, resolvconf,
 # hooks...) during up, reload, save and down, and every file it writes a key into is private

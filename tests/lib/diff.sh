@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/lib/diff.sh: differential tests, our wg against the original on the same live state.
 # shellcheck shell=bash
 #

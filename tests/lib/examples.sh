@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/lib/examples.sh: the networks around the configurations in examples/, built from
 # namespaces, and the nftables counters that tell whether packets crossed them encrypted.
 # shellcheck shell=bash

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """fake-uapi.py: a pretend userspace WireGuard daemon that answers with canned replies, for tests.
 
 usage: fake-uapi.py SOCKET MODE RECORD

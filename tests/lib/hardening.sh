@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/lib/hardening.sh: runs other layers' test files under a checked wg (ASan, valgrind).
 # shellcheck shell=bash
 #

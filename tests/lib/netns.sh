@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/lib/netns.sh: namespaces, veth links and WireGuard interfaces (wireguard-go or kernel)
 # for tests needing two hosts.
 # shellcheck shell=bash

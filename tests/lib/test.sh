@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/lib/test.sh: helpers for the bash test files; source it, then call pass/fail/skip.
 # Every test file reports lines "PASS name", "FAIL name: why" or "SKIP name: why" on stdout.
 

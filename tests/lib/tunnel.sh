@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/lib/tunnel.sh: two namespaces joined by veth with a WireGuard interface in each (from
 # netns_wg_start: wireguard-go or the kernel's), for tests that need a real handshake.
 # Configuring WireGuard itself is left to the test.

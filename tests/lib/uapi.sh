@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/lib/uapi.sh: builds the throwaway UAPI test driver (tests/netns/uapi-driver.c) into
 # shellcheck shell=bash
 # $NETNS_TMP and sets $DRIVER; UAPI_DRIVER=path uses a driver built elsewhere instead.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/lib/wg-quick-lib.sh: running wg-quick inside network namespaces for the wg-quick tests.
 # shellcheck shell=bash disable=SC2034 # sets variables for the test files that source it
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/netns/ansible-example.sh: examples/ansible/wg-syncconf.yml run for real by
 # ansible-playbook against localhost (connection local) inside a namespace holding a
 # wireguard-go interface: a first run reports changed and makes the interface match the file,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/netns/bench-measure.sh: the benchmark's measure (tests/bench/measure.c) counts the
 # processes a command starts (-c) exactly: subshells and command substitutions count, threads
 # do not, nor forks elsewhere on the system; a daemon left behind counts but is not waited for;

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/netns/cli-conf.sh: setconf, addconf and syncconf on WireGuard interfaces (wireguard-go or
 # the kernel's, see netns_use_dataplane), each result read back through showconf: what each
 # resets, keeps, adds and removes; syncconf leaves a connected peer's session alone; a 1,000-peer

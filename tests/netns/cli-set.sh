@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/netns/cli-set.sh: every `wg set' option on a WireGuard interface (wireguard-go or the
 # kernel's, see netns_use_dataplane), observed through showconf and show afterwards; incremental
 # allowed-ips (done by read-modify-replace on both); errors (missing interface, a value the data

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/netns/cli-tunnel.sh: two interfaces (wireguard-go or the kernel's, see
 # netns_use_dataplane) configured only by our wg (keys from its genkey/pubkey, one side by
 # setconf, the other by `wg set'), a real handshake, pings over IPv4 and IPv6 through the tunnel

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # demo.sh: the README's first command keeps working: tests/demo brings a tunnel up, pings across
 # it both ways and tears everything down.
 source "$(dirname "$0")/../lib/test.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/netns/diff-views.sh: our wg and the original read the same WireGuard interfaces
 # (wireguard-go or the kernel's, see netns_use_dataplane) and must print byte-identical views:
 # pretty (colour off and on, keys hidden and shown, on a terminal unless DIFF_VIEWS_TTY=0),

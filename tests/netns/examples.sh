@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/netns/examples.sh: the three setups of examples/ (peer to site, site to site, default
 # gateway), filled with keys and brought up unchanged by our wg-quick in namespaces around an
 # "internet" router: traffic flows where the files say, and crosses the internet only inside

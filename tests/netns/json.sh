@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/netns/json.sh: `wg show {INTERFACE|all} json' read with jq: no interfaces, many peers,
 # IPv6 endpoints, peers never seen, hidden and revealed secrets, and every field of `dump'.
 # shellcheck source=tests/lib/test.sh

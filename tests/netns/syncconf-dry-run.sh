@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/netns/syncconf-dry-run.sh: `wg syncconf --dry-run [--json]' on a WireGuard interface
 # (wireguard-go or the kernel's, see netns_use_dataplane). Every kind of change gives its line,
 # its JSON and exit status 2; an unchanged file gives nothing and 0; errors give 1. The device

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/netns/syncconf-incremental.sh: syncconf sends only the difference. Every request our wg
 # makes is recorded byte for byte by tests/lib/fake-uapi.py: against its canned device, and as a
 # recording front for a real wireguard-go holding 1,000 peers. An unchanged file sends no set

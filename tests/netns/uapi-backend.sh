@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/netns/uapi-backend.sh: the UAPI backend against real wireguard-go daemons in two
 # namespaces: a handshake and pings through the tunnel, read-back compared with the original
 # wg, 1,000 peers, listing, stale sockets and non-root access (through the test driver).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* uapi-driver.c: a throwaway test driver calling backend_uapi directly, until `wg' can. */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/netns/uapi-fake.sh: the UAPI backend against a fake daemon: exact requests, bad replies,
 # errno, hang-ups and timeouts (through the test driver, until `wg' goes through the backend).
 # shellcheck source=tests/lib/test.sh

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/netns/wg-quick-basic.sh: wg-quick up/down of the seed example with its exact [#] lines,
 # strip, argument and name validation, and the world-readable warning.
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/netns/wg-quick-default-route.sh: a full tunnel (0.0.0.0/0 and ::/0) gets its fwmark,
 # routing table, ip rules, nftables tables and src_valid_mark; traffic really flows through it;
 # down removes exactly what up added, and another full tunnel's rules survive it. Then the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/netns/wg-quick-dns.sh: DNS goes through resolvconf (a stub that records its calls): name
 # servers and search domains on up, removal on down, the interface-order prefix, and none of
 # it for a configuration without name servers.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/netns/wg-quick-dry-run.sh: `wg-quick reload --dry-run' prints, as "[dry-run] [#] ..."
 # lines on stdout, exactly the commands the real reload then runs (peers, addresses, MTU, DNS,
 # routes, a default route's policy routing, a Table change), with the peer changes of

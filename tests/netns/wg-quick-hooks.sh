@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/netns/wg-quick-hooks.sh: PreUp, PostUp, PreDown and PostDown run in that order, each in
 # file order, with %i replaced, through bash, at the right moment of the link's life: PreUp once
 # the link exists (so it can tune it, or give it a private key that the file's settings then

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/netns/wg-quick-lint.sh: the wg-quick script passes shellcheck, and the systemd units, as
 # `make install' fills them in, pass systemd-analyze verify with the settings the packaging
 # promises.

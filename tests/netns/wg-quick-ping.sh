@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/netns/wg-quick-ping.sh: two hosts brought up by wg-quick ping each other through the
 # tunnel over IPv4 and IPv6; the automatic MTU follows the smallest path towards the endpoints.
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/netns/wg-quick-reload.sh: reload applies a changed file to a running interface (peers,
 # addresses, routes, MTU, DNS) while a ping keeps flowing through it, without a restart; keeps
 # a private key set by a hook and the fwmark of a full tunnel; undoes a reload that fails.

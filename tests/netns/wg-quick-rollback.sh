@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/netns/wg-quick-rollback.sh: an up that fails part way (a failing PostUp, a bad Address,
 # a failing resolvconf, a signal) undoes everything it did, last step first, and exits non-zero:
 # no link, address, route, rule, firewall table, DNS record or sysctl change stays behind.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/netns/wg-quick-routes.sh: routes at scale. up installs the routes of many prefixes (on
 # one AllowedIPs line, and over many peers) with one "[#]" line each, skips those an Address
 # subnet covers, and ends with the same routes as the original; a route that fails halfway

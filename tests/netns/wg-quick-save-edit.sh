@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/netns/wg-quick-save-edit.sh: `wg-quick save' edits the file instead of rewriting it.
 # A corpus of commented, oddly formatted files (mixed-case keys, tabs, odd spacing, blanks inside
 # keys and headers, CRLF, no newline at the end, split AllowedIPs and Address lines, trailing

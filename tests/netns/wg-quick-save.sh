@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/netns/wg-quick-save.sh: SaveConfig writes the running state back on down, as an edit of
 # the file (its comments and layout stay; tests/netns/wg-quick-save-edit.sh has the details);
 # the saved file brings the same state back; save replaces the file atomically (mode 0600, no

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/netns/wg-quick-table.sh: Table at up and at reload. A numbered or named table gets every
 # route, default routes included, with no policy rules; reload of a file whose Table changed
 # moves the routes (and policy routing) to where the new Table wants them, leaving alone the

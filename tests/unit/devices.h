@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* devices.h: building small devices for the unit tests: numbered keys, peers, prefixes. */
 #ifndef DEVICES_H
 #define DEVICES_H

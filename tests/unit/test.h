@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test.h: the smallest harness that speaks the runner's PASS/FAIL line protocol. */
 #ifndef TEST_H
 #define TEST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test_config.c: the configuration parser, one case per accepting and rejecting rule, and the
  * showconf serializer's round trip. */
 #include <ctype.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test_curve25519.c: X25519 against RFC 7748 vectors; the base point comb against the ladder. */
 /*
  * The RFC's 1,000,000-iteration test takes about a minute; it runs only when the environment

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test_encoding.c: base64 and hex key codecs: known texts, every acceptance rule, round trips. */
 #include <stdarg.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * test_format.c: format_u64 and format_address against printf and the C library's inet_ntop,
  * address_from_text against its inet_pton; u64_from_text's bounds and format_endpoint's scopes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test_model.c: the model's allocation, copies, split-peer merging and prefix helpers. */
 #include <arpa/inet.h>
 #include <stdbool.h>

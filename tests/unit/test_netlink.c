@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test_netlink.c: the kernel backend's SET message builder and reply parsers, without a socket. */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test_preview.c: `syncconf --dry-run': the difference as lines and as JSON, secrets hidden. */
 #include <arpa/inet.h>
 #include <stdio.h>

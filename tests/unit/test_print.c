@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test_print.c: the pretty view (order, humanized times and sizes, colour, hidden keys), dump,
  * single fields and JSON, on a device built in memory. */
 #include <arpa/inet.h>

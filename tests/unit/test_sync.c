@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test_sync.c: syncconf's difference: the request it sends, and the changes a printer walks. */
 #include <arpa/inet.h>
 #include <stdbool.h>

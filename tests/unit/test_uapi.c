@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test_uapi.c: the UAPI request formatter and reply parsers, without any socket. */
 #include <arpa/inet.h>
 #include <errno.h>

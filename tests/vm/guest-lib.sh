@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/vm/guest-lib.sh: helpers for the guest tests (tests/vm/guest/*.sh), which run inside the
 # test VM with the real WireGuard kernel module. Builds on tests/lib/test.sh and
 # tests/lib/netns.sh (namespaces, veth links, keys, cleanup at exit).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/vm/host-lib.sh: shared by the host-side VM scripts: cache location, locking, and copying
 # host files (with their symlink chains and shared libraries) into an initramfs staging tree.
 # Sourced, never executed (tests/run only runs executable *.sh files).

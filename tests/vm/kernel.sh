@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/vm/kernel.sh: boots one QEMU guest with Debian's cloud kernel (the real WireGuard module)
 # and runs every guest test (tests/vm/guest/*.sh) in it, relaying their result lines.
 #

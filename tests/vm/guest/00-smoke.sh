@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/vm/guest/00-smoke.sh: in the VM, the kernel module with the original wg as a baseline:
 # two namespaces complete a handshake and ping each other over IPv4 and IPv6 through the tunnel.
 

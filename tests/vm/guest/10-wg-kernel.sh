@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/vm/guest/10-wg-kernel.sh: in the VM, our wg on the kernel module: the host's netns tests
 # of wg (a tunnel configured only by our wg, every `wg set' option, setconf/addconf/syncconf
 # and its dry run,

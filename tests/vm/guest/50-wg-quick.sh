@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/vm/guest/50-wg-quick.sh: in the VM, wg-quick on the kernel module: runs the wg-quick
 # tests of tests/netns (they expect `ip link add ... type wireguard` to work when the kernel
 # has WireGuard) and relays their results as "PASS wg-quick-FILE/name".

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/vm/guest/90-wg-100k.sh: in the VM, 100,000 peers on one kernel interface: our wg setconf
 # of peers with a preshared key, an endpoint, a keepalive and three allowed IPs each, read back
 # exactly through our showconf and dump, both identical byte for byte to the original's.
