@@ -5,6 +5,7 @@
 #   make check                build with -Werror and run every test layer (root runs all)
 #   make check SANITIZE=1     the same with wg built under ASan+UBSan
 #   make install              PREFIX, DESTDIR, WITH_WGQUICK, WITH_BASHCOMPLETION, WITH_SYSTEMDUNITS
+#   make deb                  build the Debian package build/deb/wgc_VERSION_ARCH.deb
 #   make bench | fuzz | demo | clean
 #
 # CPPFLAGS, CFLAGS, LDFLAGS and LDLIBS from the environment or the command line reach every
@@ -72,7 +73,7 @@ LIB_OBJ := $(patsubst src/wg/%.c,$(BUILD)/obj/%.o,$(LIB_SRC))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
 
-.PHONY: all check unit install uninstall bench fuzz demo clean
+.PHONY: all check unit install uninstall deb bench fuzz demo clean
 .DELETE_ON_ERROR:
 
 # $(call say,WHAT,FILE): with V=0, the recipe line it starts prints "  WHAT FILE" instead of itself.
@@ -180,6 +181,26 @@ uninstall:
 	$(call say,RM,$(words $(install_list)) installed files)rm -f $(foreach f,$(install_list),"$(DESTDIR)$(call install_field,2,$(f))")
 	$(if $(filter yes,$(use_wgquick)),$(if $(filter 0,$(V)),@)[ ! -d "$(DESTDIR)$(SYSCONFDIR)/wireguard" ] || \
 		rmdir --ignore-fail-on-non-empty "$(DESTDIR)$(SYSCONFDIR)/wireguard")
+
+# ---- the Debian package ----
+# Built by dpkg-buildpackage in a copy of the source without build results (the files git
+# tracks, and new ones it does not ignore; without git, the tree minus build/), so that a
+# stale binary cannot slip into the package and the tree stays as it is.
+DEB_DIR := build/deb
+DEB_SRC := $(DEB_DIR)/$(PROJECT)-$(VERSION)
+deb:
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_SRC)
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git ls-files -z --cached --others --exclude-standard | \
+			xargs -0 sh -c 'for f; do [ ! -e "$$f" ] || printf "%s\0" "$$f"; done' sh | \
+			tar -c --null -T - -f -; \
+	else \
+		tar -c --exclude=./build --exclude=./src/wg/wg --exclude=./tests/fuzz/build \
+			--exclude=./debian/wgc --exclude=./debian/.debhelper -f - .; \
+	fi | tar -x -C $(DEB_SRC) -f -
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b
+	@ls $(DEB_DIR)/*.deb
 
 clean:
 	rm -rf build src/wg/wg
