@@ -157,6 +157,20 @@ for peers in 1 40; do
 	wq_daemon_gone "... and wireguard-go" wgr0
 done
 
+# --- wg's messages name the file, however many ------------------------------------------------
+# Every prefix written with host bits draws a warning from wg, about /dev/fd/63 where it reads
+# the file; wg-quick names the file instead, line by line.
+mapfile -t HOSTBITS < <(prefixes "$LARGE" | sed -n 's#^\(10\.6[4-9]\.[0-9]*\)\.0/24$#\1.1/24#p')
+CONF="$(conf wgr0 1 "${HOSTBITS[@]}")"
+wq "$NS" up "$CONF"
+LINE="$(grep -n '^AllowedIPs' "$CONF" | cut -d: -f1)"
+expect_eq "up of ${#HOSTBITS[@]} prefixes with host bits warns of each, naming the file" \
+	"$RC|$(grep -c "^Warning: $CONF:$LINE: Allowed IP \`10\.[0-9.]*1/24' has host bits set" <<<"$ERR")" \
+	"0|${#HOSTBITS[@]}"
+check "... and never /dev/fd/63" test -z "$(grep -F '/dev/fd/63:' <<<"$ERR")"
+wq "$NS" down "$CONF"
+wq_daemon_gone "... down" wgr0
+
 # --- a route that fails in the middle of the batch ------------------------------------------
 CLASH=10.64.5.0/24
 ip -n "$NS" route add "$CLASH" dev veth-a
