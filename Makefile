@@ -85,14 +85,30 @@ endif
 COMPILE = $(CC) $(WG_CPPFLAGS) $(CPPFLAGS) $(WG_CFLAGS) $(CFLAGS) $(VARIANT_CFLAGS)
 LINK = $(WG_LDFLAGS) $(LDFLAGS)
 
+# The variant's compile and link lines, kept in $(BUILD)/flags: when they change (other CFLAGS,
+# another compiler, WERROR), every object is built again, so that none made with other flags
+# (without the hardening flags, say) ends up in wg.
+FLAGS_FILE := $(BUILD)/flags
+BUILD_FLAGS := $(COMPILE) | $(CC) $(LINK) $(MNL_LIBS) $(LDLIBS)
+# (A dry run, make -n, writes nothing.)
+ifeq (,$(findstring n,$(firstword -$(MAKEFLAGS))))
+ifneq ($(file <$(FLAGS_FILE)),$(BUILD_FLAGS))
+$(shell mkdir -p $(BUILD))
+$(file >$(FLAGS_FILE),$(BUILD_FLAGS))
+endif
+endif
+
 all: $(WG_BIN)
+
+# Missing only in a dry run, where everything would be built.
+$(FLAGS_FILE): ;
 
 # Only wg.c prints the version; it is rebuilt when version.mk changes.
 $(BUILD)/obj/wg.o: WG_CPPFLAGS += -DPROJECT='"$(PROJECT)"' -DVERSION='"$(VERSION)"' \
 	-DCOMPAT_VERSION='"$(COMPAT_VERSION)"'
 $(BUILD)/obj/wg.o: version.mk
 
-$(BUILD)/obj/%.o: src/wg/%.c
+$(BUILD)/obj/%.o: src/wg/%.c $(FLAGS_FILE)
 	@mkdir -p $(@D)
 	$(call say,CC,$@)$(COMPILE) -c -o $@ $<
 
@@ -104,7 +120,7 @@ $(WG_BIN): $(BUILD)/obj/wg.o $(BUILD)/libwg.a
 	@mkdir -p $(@D)
 	$(call say,LD,$@)$(CC) $(CFLAGS) $(VARIANT_CFLAGS) $(LINK) -o $@ $^ $(MNL_LIBS) $(LDLIBS)
 
-$(BUILD)/unit/%: tests/unit/%.c tests/unit/test.h $(BUILD)/libwg.a
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/test.h $(BUILD)/libwg.a $(FLAGS_FILE)
 	@mkdir -p $(@D)
 	$(call say,CCLD,$@)$(COMPILE) -Isrc/wg -Itests/unit $(LINK) -o $@ $< $(BUILD)/libwg.a \
 		$(MNL_LIBS) $(LDLIBS)
@@ -184,15 +200,16 @@ uninstall:
 
 # ---- the Debian package ----
 # Built by dpkg-buildpackage in a copy of the source without build results (the files git
-# tracks, and new ones it does not ignore; without git, the tree minus build/), so that a
-# stale binary cannot slip into the package and the tree stays as it is.
+# tracks, as they are in the working tree; without git, the tree minus build/), so that neither
+# a stale binary nor an untracked file (keys fill-keys wrote, say) slips into the package, and
+# the tree stays as it is.
 DEB_DIR := build/deb
 DEB_SRC := $(DEB_DIR)/$(PROJECT)-$(VERSION)
 deb:
 	rm -rf $(DEB_DIR)
 	mkdir -p $(DEB_SRC)
 	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
-		git ls-files -z --cached --others --exclude-standard | \
+		git ls-files -z --cached | \
 			xargs -0 sh -c 'for f; do [ ! -e "$$f" ] || printf "%s\0" "$$f"; done' sh | \
 			tar -c --null -T - -f -; \
 	else \

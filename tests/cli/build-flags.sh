@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # build-flags.sh: CPPFLAGS, CFLAGS, LDFLAGS and LDLIBS reach every compile and link of wg and of
 # the unit tests, in both variants; dpkg-buildflags' -D_FORTIFY_SOURCE=2 gives a fortified wg;
-# V=0 prints one short line per step, V=1 the commands.
+# other flags rebuild every object; V=0 prints one short line per step, V=1 the commands.
 source "$(dirname "$0")/../lib/test.sh"
 
 require_cmd make cc nm
@@ -73,7 +73,22 @@ else
 		fail "CPPFLAGS=-D_FORTIFY_SOURCE=2 gives fortified calls" "none in nm -D"
 fi
 touch "$TMP/src/wg/wg.c"
+run make -C "$TMP" --no-print-directory V=1 CPPFLAGS=-D_FORTIFY_SOURCE=2 all
+[[ $RC == 0 && $OUT == "cc "*" -c -o build/release/obj/wg.o src/wg/wg.c"$'\n'"cc "*" -o src/wg/wg "* ]] &&
+	pass "V=1 prints the commands (one changed source: one compile, one link)" ||
+	fail "V=1 prints the commands (one changed source: one compile, one link)" "rc=$RC: ${OUT:0:200}"
+
+# Other flags build everything again: no object made with the old ones stays in wg.
+sources=("$TMP"/src/wg/*.c)
 run make -C "$TMP" --no-print-directory V=1 all
-[[ $RC == 0 && $OUT == "cc "*" -c -o build/release/obj/wg.o src/wg/wg.c"$'\n'*"cc "*" -o src/wg/wg "* ]] &&
-	pass "V=1 prints the commands" || fail "V=1 prints the commands" "rc=$RC: ${OUT:0:200}"
+compiles="$(grep -c -- ' -c -o build/release/obj/' <<<"$OUT")"
+expect_eq "other flags compile every source again" "$RC $compiles" "0 ${#sources[@]}"
+expect_eq "... so wg has no fortified call left" "$(nm -D "$TMP/src/wg/wg" | grep -c '_chk@')" 0
+run make -C "$TMP" --no-print-directory V=1 all
+expect_eq "... and the same flags again build nothing" "$RC $OUT" \
+	"0 make: Nothing to be done for 'all'."
+run make -C "$TMP" --no-print-directory -n CFLAGS=-O3 all
+run make -C "$TMP" --no-print-directory all
+expect_eq "... nor after a dry run with other flags" "$RC $OUT" \
+	"0 make: Nothing to be done for 'all'."
 finish
