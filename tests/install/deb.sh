@@ -8,8 +8,9 @@
 # wireguard-tools installs again as before.
 #
 # The installing happens in a private mount namespace, on throwaway overlays of /usr, /etc and
-# /var: dpkg does everything it would do to the machine, yet the machine's own packages (the
-# original wg that other layers compare with) are never touched, even if this test dies.
+# /var, with /run/systemd hidden: dpkg does everything it would do to the machine, yet the
+# machine's own packages (the original wg that other layers compare with) and services are
+# never touched, even if this test dies.
 source "$(dirname "$0")/../lib/test.sh"
 
 # ---- inside the mount namespace (this file again, run by the part below) --------------------
@@ -25,6 +26,12 @@ if [[ ${1:-} == --inside ]]; then
 			finish
 		fi
 	done
+	# The maintainer scripts would reach the machine's systemd through /run (stopping its
+	# wg-quick.target, say): here there is none to reach.
+	if [[ -d /run/systemd ]] && ! mount -t tmpfs -o mode=0755 wgc-no-systemd /run/systemd; then
+		fail "overlays" "could not hide /run/systemd"
+		finish
+	fi
 	status_of() { dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || echo not-installed; }
 
 	expect_eq "Debian's wireguard-tools is there to be replaced" "$(status_of wireguard-tools)" \
