@@ -128,11 +128,12 @@ $(BUILD)/unit/%: tests/unit/%.c tests/unit/test.h $(BUILD)/libwg.a $(FLAGS_FILE)
 unit: $(UNIT_BIN)
 
 # The test suite always compiles warning-free and also runs the unit tests under ASan+UBSan.
+# Tests that run make themselves get WERROR=1 too: the same flags, so nothing is built again.
 check:
 	$(MAKE) WERROR=1 all unit
 	$(MAKE) WERROR=1 SANITIZE=1 unit
-	WG="$(abspath $(WG_BIN))" UNIT_DIRS="$(abspath build/release/unit) $(abspath build/asan/unit)" \
-		tests/run
+	WERROR=1 WG="$(abspath $(WG_BIN))" \
+		UNIT_DIRS="$(abspath build/release/unit) $(abspath build/asan/unit)" tests/run
 
 bench: all
 	tests/bench/run
@@ -202,7 +203,8 @@ uninstall:
 # Built by dpkg-buildpackage in a copy of the source without build results (the files git
 # tracks, as they are in the working tree; without git, the tree minus build/), so that neither
 # a stale binary nor an untracked file (keys fill-keys wrote, say) slips into the package, and
-# the tree stays as it is.
+# the tree stays as it is. The build is the distribution's: make check's WERROR and SANITIZE stay
+# out of it.
 DEB_DIR := build/deb
 DEB_SRC := $(DEB_DIR)/$(PROJECT)-$(VERSION)
 deb:
@@ -216,7 +218,7 @@ deb:
 		tar -c --exclude=./build --exclude=./src/wg/wg --exclude=./tests/fuzz/build \
 			--exclude=./debian/wgc --exclude=./debian/.debhelper -f - .; \
 	fi | tar -x -C $(DEB_SRC) -f -
-	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b
+	cd $(DEB_SRC) && env -u WERROR -u SANITIZE dpkg-buildpackage -us -uc -b
 	@ls $(DEB_DIR)/*.deb
 
 clean:
